@@ -1,0 +1,267 @@
+package core
+
+import (
+	"context"
+	"hash/maphash"
+	"sync"
+	"time"
+)
+
+const memShards = 64
+
+// MemoryStoreOptions configures NewMemoryStore. The zero value is ready to
+// use.
+type MemoryStoreOptions struct {
+	// CleanupInterval is how often the background sweeper removes expired
+	// sessions. Expired sessions are never served even before they are
+	// swept. Zero means one minute; a negative value disables the sweeper.
+	CleanupInterval time.Duration
+
+	// MaxSessions caps the number of stored sessions, to bound memory under
+	// a flood of new sessions. When the cap is reached, saving a new session
+	// first evicts expired ones and otherwise fails with ErrStoreFull;
+	// existing sessions keep working. Zero means no cap.
+	MaxSessions int
+}
+
+// MemoryStore is the embedded store: an in-process, sharded map. It
+// implements Store, Patcher, Toucher, Iterator and Cleaner.
+//
+// Sessions live in one process only and are lost on restart; use a shared
+// store such as Redis or PostgreSQL once the app runs on more than one
+// machine. Call Close to stop the sweeper.
+type MemoryStore struct {
+	seed     maphash.Seed
+	shards   [memShards]memShard
+	perShard int
+	stop     chan struct{}
+	done     chan struct{}
+	once     sync.Once
+}
+
+type memShard struct {
+	mu   sync.RWMutex
+	recs map[string]memRecord
+}
+
+// memRecord values are never mutated in place: a write installs a new map, so
+// Load can hand out the stored map without copying.
+type memRecord struct {
+	values map[string][]byte
+	expiry time.Time
+}
+
+// NewMemoryStore returns a MemoryStore and starts its sweeper.
+func NewMemoryStore(opts MemoryStoreOptions) *MemoryStore {
+	s := &MemoryStore{seed: maphash.MakeSeed(), stop: make(chan struct{}), done: make(chan struct{})}
+	for i := range s.shards {
+		s.shards[i].recs = make(map[string]memRecord)
+	}
+	if opts.MaxSessions > 0 {
+		s.perShard = (opts.MaxSessions + memShards - 1) / memShards
+	}
+	interval := opts.CleanupInterval
+	if interval == 0 {
+		interval = time.Minute
+	}
+	if interval < 0 {
+		close(s.done)
+		return s
+	}
+	go s.sweep(interval)
+	return s
+}
+
+func (s *MemoryStore) sweep(interval time.Duration) {
+	defer close(s.done)
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.stop:
+			return
+		case <-t.C:
+			_, _ = s.Cleanup(context.Background())
+		}
+	}
+}
+
+// Close stops the sweeper and waits for it to exit. The store stays usable.
+func (s *MemoryStore) Close() error {
+	s.once.Do(func() { close(s.stop) })
+	<-s.done
+	return nil
+}
+
+func (s *MemoryStore) shard(key string) *memShard {
+	return &s.shards[maphash.String(s.seed, key)%memShards]
+}
+
+func live(r memRecord, now time.Time) bool {
+	return r.expiry.IsZero() || now.Before(r.expiry)
+}
+
+// Load implements Store. The returned Values map must not be modified.
+func (s *MemoryStore) Load(ctx context.Context, key string) (Record, bool, error) {
+	if err := ctx.Err(); err != nil {
+		return Record{}, false, err
+	}
+	sh := s.shard(key)
+	sh.mu.RLock()
+	r, ok := sh.recs[key]
+	sh.mu.RUnlock()
+	if !ok || !live(r, time.Now()) {
+		return Record{}, false, nil
+	}
+	return Record{Values: r.values, Expiry: r.expiry}, true, nil
+}
+
+// Save implements Store.
+func (s *MemoryStore) Save(ctx context.Context, key string, rec Record) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	vals := make(map[string][]byte, len(rec.Values))
+	for k, v := range rec.Values {
+		vals[k] = v
+	}
+	sh := s.shard(key)
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	if _, exists := sh.recs[key]; !exists && s.perShard > 0 && len(sh.recs) >= s.perShard {
+		now := time.Now()
+		for k, r := range sh.recs {
+			if !live(r, now) {
+				delete(sh.recs, k)
+			}
+		}
+		if len(sh.recs) >= s.perShard {
+			return ErrStoreFull
+		}
+	}
+	sh.recs[key] = memRecord{values: vals, expiry: rec.Expiry}
+	return nil
+}
+
+// Delete implements Store.
+func (s *MemoryStore) Delete(ctx context.Context, key string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	sh := s.shard(key)
+	sh.mu.Lock()
+	delete(sh.recs, key)
+	sh.mu.Unlock()
+	return nil
+}
+
+// Patch implements Patcher.
+func (s *MemoryStore) Patch(ctx context.Context, key string, p Patch) (bool, error) {
+	if err := ctx.Err(); err != nil {
+		return false, err
+	}
+	sh := s.shard(key)
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	r, ok := sh.recs[key]
+	if !ok || !live(r, time.Now()) {
+		return false, nil
+	}
+	vals := make(map[string][]byte, len(r.values)+len(p.Set))
+	for k, v := range r.values {
+		vals[k] = v
+	}
+	for k, v := range p.Set {
+		vals[k] = v
+	}
+	for _, k := range p.Delete {
+		delete(vals, k)
+	}
+	sh.recs[key] = memRecord{values: vals, expiry: p.Expiry}
+	return true, nil
+}
+
+// Touch implements Toucher.
+func (s *MemoryStore) Touch(ctx context.Context, key string, expiry time.Time) (bool, error) {
+	if err := ctx.Err(); err != nil {
+		return false, err
+	}
+	sh := s.shard(key)
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	r, ok := sh.recs[key]
+	if !ok || !live(r, time.Now()) {
+		return false, nil
+	}
+	r.expiry = expiry
+	sh.recs[key] = r
+	return true, nil
+}
+
+// Range implements Iterator. fn runs without any lock held.
+func (s *MemoryStore) Range(ctx context.Context, fn func(key string, rec Record) bool) error {
+	type kv struct {
+		k string
+		r memRecord
+	}
+	now := time.Now()
+	for i := range s.shards {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		sh := &s.shards[i]
+		sh.mu.RLock()
+		batch := make([]kv, 0, len(sh.recs))
+		for k, r := range sh.recs {
+			if live(r, now) {
+				batch = append(batch, kv{k, r})
+			}
+		}
+		sh.mu.RUnlock()
+		for _, e := range batch {
+			if !fn(e.k, Record{Values: e.r.values, Expiry: e.r.expiry}) {
+				return nil
+			}
+		}
+	}
+	return nil
+}
+
+// Count implements Iterator.
+func (s *MemoryStore) Count(ctx context.Context) (int, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	n, now := 0, time.Now()
+	for i := range s.shards {
+		sh := &s.shards[i]
+		sh.mu.RLock()
+		for _, r := range sh.recs {
+			if live(r, now) {
+				n++
+			}
+		}
+		sh.mu.RUnlock()
+	}
+	return n, nil
+}
+
+// Cleanup implements Cleaner.
+func (s *MemoryStore) Cleanup(ctx context.Context) (int, error) {
+	n, now := 0, time.Now()
+	for i := range s.shards {
+		if err := ctx.Err(); err != nil {
+			return n, err
+		}
+		sh := &s.shards[i]
+		sh.mu.Lock()
+		for k, r := range sh.recs {
+			if !live(r, now) {
+				delete(sh.recs, k)
+				n++
+			}
+		}
+		sh.mu.Unlock()
+	}
+	return n, nil
+}

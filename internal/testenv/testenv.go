@@ -17,7 +17,7 @@ import (
 // Defaults for the service variables.
 const (
 	DefaultRedisURL    = "redis://127.0.0.1:6379/0"
-	DefaultDatabaseURL = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+	DefaultDatabaseURL = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
 	DefaultMariaDBDSN  = "root@tcp(127.0.0.1:3306)/test?parseTime=true"
 )
 

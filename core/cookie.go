@@ -1,0 +1,132 @@
+package core
+
+import (
+	"net/http"
+	"strings"
+	"time"
+)
+
+// writeCookie sets the session cookie (and header token) on the response,
+// replacing any session cookie set earlier in this response.
+func (s *Session) writeCookie(now time.Time) {
+	v := s.m.signer.encode(token{id: s.id, created: s.created, touched: s.touched, remember: s.remember})
+	c := s.m.baseCookie(s.req)
+	c.Value = v
+	persistent := !s.m.cfg.Cookie.SessionOnly
+	if s.remember != 0 {
+		persistent = s.remember > 0
+	}
+	if persistent {
+		exp := s.expiry(now)
+		c.Expires = exp
+		c.MaxAge = max(1, int(exp.Sub(now).Seconds()))
+	}
+	s.setCookie(c)
+	if h := s.m.cfg.Header; h != "" {
+		s.hdr.Set(h, v)
+	}
+}
+
+// writeExpiredCookie tells the browser to drop the session cookie.
+func (s *Session) writeExpiredCookie() {
+	c := s.m.baseCookie(s.req)
+	c.MaxAge = -1
+	c.Expires = time.Unix(1, 0)
+	s.setCookie(c)
+}
+
+func (m *Manager) baseCookie(r *http.Request) *http.Cookie {
+	ck := &m.cfg.Cookie
+	return &http.Cookie{
+		Name:        ck.Name,
+		Path:        ck.Path,
+		Domain:      ck.Domain,
+		Secure:      m.secure(r),
+		HttpOnly:    !ck.AllowScriptAccess,
+		SameSite:    ck.SameSite,
+		Partitioned: ck.Partitioned,
+	}
+}
+
+// secure decides the Secure attribute for this request.
+func (m *Manager) secure(r *http.Request) bool {
+	switch m.cfg.Cookie.Secure {
+	case SecureAlways:
+		return true
+	case SecureNever:
+		return false
+	}
+	if r.TLS != nil {
+		return true
+	}
+	if m.cfg.TrustProxy {
+		proto, _, _ := strings.Cut(r.Header.Get("X-Forwarded-Proto"), ",")
+		return strings.EqualFold(strings.TrimSpace(proto), "https")
+	}
+	return false
+}
+
+// setCookie adds c, dropping any earlier Set-Cookie for the same name so a
+// response carries exactly one, and keeps shared caches from storing the
+// response.
+func (s *Session) setCookie(c *http.Cookie) {
+	v := c.String()
+	if v == "" {
+		s.m.cfg.Logger.Error("sessionkit: invalid session cookie; not sent", "name", c.Name)
+		return
+	}
+	prefix := c.Name + "="
+	lines := s.hdr["Set-Cookie"]
+	kept := lines[:0]
+	for _, l := range lines {
+		if !strings.HasPrefix(l, prefix) {
+			kept = append(kept, l)
+		}
+	}
+	s.hdr["Set-Cookie"] = append(kept, v)
+	privateCache(s.hdr)
+}
+
+// privateCache marks a response that sets the session cookie as unfit for
+// shared caches: Cache-Control gains "private" (dropping "public" and
+// "s-maxage") unless it already forbids storing, and Vary gains Cookie.
+func privateCache(h http.Header) {
+	if !headerHasToken(h, "Vary", "Cookie") && !headerHasToken(h, "Vary", "*") {
+		h.Add("Vary", "Cookie")
+	}
+	cc := h.Get("Cache-Control")
+	if cc == "" {
+		h.Set("Cache-Control", `private, no-cache="Set-Cookie"`)
+		return
+	}
+	var out []string
+	private := false
+	for _, d := range strings.Split(cc, ",") {
+		d = strings.TrimSpace(d)
+		name, _, _ := strings.Cut(strings.ToLower(d), "=")
+		switch name {
+		case "public", "s-maxage":
+			continue
+		case "private", "no-store":
+			private = true
+		}
+		if d != "" {
+			out = append(out, d)
+		}
+	}
+	if !private {
+		out = append([]string{"private"}, out...)
+	}
+	h.Set("Cache-Control", strings.Join(out, ", "))
+}
+
+func headerHasToken(h http.Header, name, token string) bool {
+	for _, v := range h.Values(name) {
+		for _, t := range strings.Split(v, ",") {
+			if strings.EqualFold(strings.TrimSpace(t), token) {
+				return true
+			}
+		}
+	}
+	return false
+}

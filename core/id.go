@@ -1,0 +1,37 @@
+package core
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"fmt"
+)
+
+// randomID returns 256 bits from crypto/rand, base64url-encoded.
+func randomID() (string, error) {
+	var b [32]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", err
+	}
+	return base64.RawURLEncoding.EncodeToString(b[:]), nil
+}
+
+func (m *Manager) newID() (string, error) {
+	id, err := m.cfg.IDGenerator()
+	if err != nil {
+		return "", fmt.Errorf("sessionkit: generate session ID: %w", err)
+	}
+	if len(id) < minIDLen || len(id) > maxIDLen {
+		return "", fmt.Errorf("sessionkit: IDGenerator returned %d bytes; want %d to %d", len(id), minIDLen, maxIDLen)
+	}
+	return id, nil
+}
+
+// StoreKey returns the key under which the session with this ID is stored:
+// the base64url SHA-256 of the ID. Stores never see raw IDs, so a dump of a
+// store yields no usable cookie. Admin tools use StoreKey to find or delete
+// one session by ID.
+func StoreKey(id string) string {
+	sum := sha256.Sum256([]byte(id))
+	return base64.RawURLEncoding.EncodeToString(sum[:])
+}

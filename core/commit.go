@@ -18,6 +18,9 @@ import (
 //     Patcher, otherwise a read-modify-write of those keys.
 //   - an unmodified session: at most a throttled Touch.
 func (s *Session) commit(ctx context.Context) error {
+	if s.unusable != nil {
+		return s.unusable
+	}
 	if s.abandoned {
 		return nil
 	}

@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 )
 
@@ -12,11 +13,14 @@ type contextKey struct{ name string }
 var anySessionKey = &contextKey{"sessionkit"}
 
 // FromContext returns the session that the innermost session middleware
-// bound to ctx, or nil if there is none. With several managers in one app,
-// use Manager.FromContext to pick one.
+// bound to ctx. With several managers in one app, use Manager.FromContext to
+// pick one. It never returns nil: without a middleware, the returned
+// session's operations fail with ErrNoSession.
 func FromContext(ctx context.Context) *Session {
-	s, _ := ctx.Value(anySessionKey).(*Session)
-	return s
+	if s, ok := ctx.Value(anySessionKey).(*Session); ok {
+		return s
+	}
+	return Unavailable(ErrNoSession)
 }
 
 // FromRequest is FromContext(r.Context()).
@@ -24,8 +28,12 @@ func FromRequest(r *http.Request) *Session {
 	return FromContext(r.Context())
 }
 
-// FromContext returns the session this manager bound to ctx, or nil.
+// FromContext returns the session this manager bound to ctx. It never
+// returns nil: without this manager's middleware, the returned session's
+// operations fail with an error wrapping ErrNoSession.
 func (m *Manager) FromContext(ctx context.Context) *Session {
-	s, _ := ctx.Value(m.ctxKey).(*Session)
-	return s
+	if s, ok := ctx.Value(m.ctxKey).(*Session); ok {
+		return s
+	}
+	return Unavailable(fmt.Errorf("%w (cookie %q)", ErrNoSession, m.cfg.Cookie.Name))
 }

@@ -117,6 +117,9 @@ func (m *Manager) alive(t token, now time.Time) bool {
 func (s *Session) Commit() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.unusable != nil {
+		return s.unusable
+	}
 	err := s.commit(s.req.Context())
 	s.sealed = true
 	return err
@@ -130,6 +133,9 @@ func (s *Session) Commit() error {
 func (s *Session) Finish() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.unusable != nil {
+		return s.unusable
+	}
 	return s.commit(s.req.Context())
 }
 

@@ -37,8 +37,9 @@ type Session struct {
 	hasTok bool
 	resign bool // verified by an older secret
 
-	loaded  bool
-	loadErr error
+	unusable error // set for sessions with no middleware behind them
+	loaded   bool
+	loadErr  error
 	failed  error // sticky error from Set; reported at commit
 	isNew   bool  // no record in the store
 
@@ -118,10 +119,18 @@ func (s *Session) forget() {
 }
 
 func (s *Session) ready() error {
-	if err := s.load(s.req.Context()); err != nil {
-		return err
+	if s.unusable != nil {
+		return s.unusable
 	}
-	return nil
+	return s.load(s.req.Context())
+}
+
+// Unavailable returns a Session on which every read reports nothing and
+// every write and Load returns err. Accessors return it instead of nil when
+// no middleware bound a session, so a missing middleware yields a clear
+// error rather than a nil-pointer panic. err should wrap ErrNoSession.
+func Unavailable(err error) *Session {
+	return &Session{unusable: err}
 }
 
 func (s *Session) own() {
@@ -144,6 +153,9 @@ func (s *Session) own() {
 func (s *Session) Load(ctx context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.unusable != nil {
+		return s.unusable
+	}
 	return s.load(ctx)
 }
 
@@ -302,6 +314,9 @@ func (s *Session) Regenerate() error {
 func (s *Session) Destroy() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.unusable != nil {
+		return
+	}
 	if s.key != "" && (!s.loaded || !s.isNew) {
 		s.oldKeys = append(s.oldKeys, s.key)
 	}
@@ -323,6 +338,9 @@ func (s *Session) Destroy() {
 func (s *Session) Reload(ctx context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.unusable != nil {
+		return s.unusable
+	}
 	if s.regenerated || (s.loaded && s.isNew) {
 		// Nothing stored to reload from: the changes are simply dropped.
 		s.values, s.owned = nil, false
@@ -372,6 +390,9 @@ func (s *Session) RememberMe(remember bool) error {
 func (s *Session) Save(ctx context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.unusable != nil {
+		return s.unusable
+	}
 	return s.commit(ctx)
 }
 

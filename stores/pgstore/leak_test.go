@@ -1,0 +1,30 @@
+package pgstore_test
+
+import (
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/sessionkit/sessionkit/stores/pgstore"
+)
+
+// TestNothingOutlivesClose runs a whole deployment (pool, store with its
+// cleanup job, manager, server, client) and then closes it: no goroutine may
+// remain. It is not parallel, so other tests' goroutines do not interfere.
+func TestNothingOutlivesClose(t *testing.T) {
+	before := goleak.IgnoreCurrent()
+	// Registered first, so it runs after every other cleanup has closed
+	// its part.
+	t.Cleanup(func() { goleak.VerifyNone(t, before) })
+
+	pool, _ := newPool(t)
+	st := newStore(t, pool, pgstore.Options{CleanupInterval: 10 * time.Millisecond})
+	a := newApp(t, st, time.Second)
+	c := newClient(t)
+	mustCall(t, c, a, "POST", "/set/user?v=alice")
+	if got := mustCall(t, c, a, "GET", "/get/user"); got != "alice" {
+		t.Fatalf("GET /get/user = %q; want alice", got)
+	}
+	time.Sleep(50 * time.Millisecond) // let the cleanup job run a few times
+}

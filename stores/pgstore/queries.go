@@ -1,0 +1,34 @@
+package pgstore
+
+// queries holds every statement the store runs, built once from the quoted
+// table name. Each takes the current time as a parameter rather than calling
+// now(), so expiry follows the application's clock (see Store).
+type queries struct {
+	load, save, delete string
+	patch, touch       string
+	first, next, count string
+	cleanup            string
+}
+
+func newQueries(t string) queries {
+	return queries{
+		load: `SELECT data, expiry FROM ` + t + ` WHERE key = $1 AND expiry > $2`,
+		save: `INSERT INTO ` + t + ` (key, data, expiry) VALUES ($1, $2, $3)
+			ON CONFLICT (key) DO UPDATE SET data = EXCLUDED.data, expiry = EXCLUDED.expiry`,
+		delete: `DELETE FROM ` + t + ` WHERE key = $1`,
+		patch: `UPDATE ` + t + ` SET data = (data || $2::jsonb) - $3::text[], expiry = $4
+			WHERE key = $1 AND expiry > $5`,
+		touch: `UPDATE ` + t + ` SET expiry = $2 WHERE key = $1 AND expiry > $3`,
+		first: `SELECT key, data, expiry FROM ` + t + ` WHERE expiry > $1
+			ORDER BY key LIMIT $2`,
+		next: `SELECT key, data, expiry FROM ` + t + ` WHERE expiry > $1 AND key > $3
+			ORDER BY key LIMIT $2`,
+		count: `SELECT count(*) FROM ` + t + ` WHERE expiry > $1`,
+		// SKIP LOCKED lets several instances clean concurrently without
+		// queueing on each other, and FOR UPDATE re-checks the expiry of a
+		// row a concurrent Save has just revived, so a live row is never
+		// deleted.
+		cleanup: `DELETE FROM ` + t + ` WHERE key IN (
+			SELECT key FROM ` + t + ` WHERE expiry <= $1 LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+	}
+}

@@ -1,0 +1,162 @@
+package pgstore
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/sessionkit/sessionkit/core"
+)
+
+// Store is a core.Store backed by one PostgreSQL table. It also implements
+// core.Patcher, core.Toucher, core.Iterator and core.Cleaner. It is safe for
+// concurrent use, including by several processes sharing the table.
+//
+// Expiry is judged by the application's clock: every query compares the
+// stored expiry with time.Now() passed from Go, the same clock the manager
+// used to compute it, so a record lives exactly as long as the manager
+// intended whatever the database server's clock says. Instances sharing a
+// table should keep their clocks in sync (NTP), as they must anyway for the
+// expiries they write to agree.
+type Store struct {
+	pool  *pgxpool.Pool
+	opts  Options
+	table string // quoted, possibly schema-qualified
+	index string // quoted
+
+	q queries
+
+	stop      context.CancelFunc
+	done      chan struct{}
+	closeOnce sync.Once
+}
+
+// New returns a Store that keeps sessions in opts.Table through pool. It does
+// not touch the database: call CreateTable once at start-up, or create the
+// table with your own migrations (see the package documentation).
+//
+// Unless opts.CleanupInterval is negative, New starts a background job that
+// deletes expired rows; Close stops it. The pool stays the caller's: Close
+// does not close it.
+//
+// New returns an error wrapping ErrInvalidOptions when pool is nil or an
+// option is invalid.
+func New(pool *pgxpool.Pool, opts Options) (*Store, error) {
+	if pool == nil {
+		return nil, fmt.Errorf("%w: nil pool", ErrInvalidOptions)
+	}
+	opts, table, index, err := opts.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	s := &Store{pool: pool, opts: opts, table: table, index: index, q: newQueries(table), done: make(chan struct{})}
+	if opts.CleanupInterval < 0 {
+		s.stop = func() {}
+		close(s.done)
+		return s, nil
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	s.stop = stop
+	go s.cleanupLoop(ctx, opts.CleanupInterval)
+	return s, nil
+}
+
+// Close stops the background cleanup job and waits for it to exit, cancelling
+// a cleanup in progress. It does not close the pool, and the Store stays
+// usable. Close is idempotent and always returns nil.
+func (s *Store) Close() error {
+	s.closeOnce.Do(s.stop)
+	<-s.done
+	return nil
+}
+
+// Load implements core.Store.
+func (s *Store) Load(ctx context.Context, key string) (core.Record, bool, error) {
+	var (
+		data []byte
+		exp  pgtype.Timestamptz
+	)
+	err := s.pool.QueryRow(ctx, s.q.load, key, time.Now()).Scan(&data, &exp)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return core.Record{}, false, nil
+	}
+	if err != nil {
+		return core.Record{}, false, fmt.Errorf("pgstore: load: %w", err)
+	}
+	rec, err := decode(data, exp)
+	if err != nil {
+		return core.Record{}, false, fmt.Errorf("pgstore: load: %w", err)
+	}
+	return rec, true, nil
+}
+
+// Save implements core.Store. It is one upsert, so concurrent saves of one
+// key leave exactly one of the records. A record whose expiry has already
+// passed is written but never loaded; Cleanup reclaims it.
+func (s *Store) Save(ctx context.Context, key string, rec core.Record) error {
+	data, err := encodeValues(rec.Values)
+	if err != nil {
+		return fmt.Errorf("pgstore: save: %w", err)
+	}
+	if _, err := s.pool.Exec(ctx, s.q.save, key, data, timestamp(rec.Expiry)); err != nil {
+		return fmt.Errorf("pgstore: save: %w", err)
+	}
+	return nil
+}
+
+// Delete implements core.Store.
+func (s *Store) Delete(ctx context.Context, key string) error {
+	if _, err := s.pool.Exec(ctx, s.q.delete, key); err != nil {
+		return fmt.Errorf("pgstore: delete: %w", err)
+	}
+	return nil
+}
+
+// encodeValues builds the jsonb object {"name": value, ...}. Marshalling
+// validates every value, so invalid JSON is an error here rather than a
+// server round trip.
+func encodeValues(vals map[string][]byte) ([]byte, error) {
+	m := make(map[string]json.RawMessage, len(vals))
+	for k, v := range vals {
+		if !json.Valid(v) {
+			return nil, fmt.Errorf("%w: value for key %q is not JSON", core.ErrBadRecord, k)
+		}
+		m[k] = v
+	}
+	return json.Marshal(m)
+}
+
+func decode(data []byte, exp pgtype.Timestamptz) (core.Record, error) {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(data, &m); err != nil {
+		return core.Record{}, fmt.Errorf("%w: %v", core.ErrBadRecord, err)
+	}
+	rec := core.Record{Values: make(map[string][]byte, len(m)), Expiry: fromTimestamp(exp)}
+	for k, v := range m {
+		rec.Values[k] = v
+	}
+	return rec, nil
+}
+
+// timestamp maps the zero time, which core reads as "never expires", to
+// PostgreSQL's infinity so that comparisons keep working.
+func timestamp(t time.Time) pgtype.Timestamptz {
+	if t.IsZero() {
+		return pgtype.Timestamptz{InfinityModifier: pgtype.Infinity, Valid: true}
+	}
+	return pgtype.Timestamptz{Time: t, Valid: true}
+}
+
+func fromTimestamp(ts pgtype.Timestamptz) time.Time {
+	if ts.InfinityModifier != pgtype.Finite {
+		return time.Time{}
+	}
+	return ts.Time
+}

@@ -1,0 +1,71 @@
+// Package scsstore keeps sessionkit sessions in any session store written for
+// github.com/alexedwards/scs/v2, so every backend the scs ecosystem supports
+// is available without a dedicated sessionkit store.
+//
+// A minimal program, with scs's in-memory store:
+//
+//	backend := memstore.NewWithCleanupInterval(time.Minute)
+//	defer backend.StopCleanup()
+//
+//	mgr, err := core.New(core.Config{
+//		Secrets: [][]byte{secret}, // secret: 32+ random bytes
+//		Store:   scsstore.New(backend),
+//	})
+//	if err != nil {
+//		log.Fatal(err)
+//	}
+//	defer mgr.Close()
+//	mux := http.NewServeMux()
+//	mux.HandleFunc("POST /count", func(w http.ResponseWriter, r *http.Request) {
+//		s := core.FromRequest(r)
+//		n, err := core.Get[int](s, "views")
+//		if err == nil {
+//			err = s.Set("views", n+1)
+//		}
+//		if err != nil {
+//			http.Error(w, "session unavailable", http.StatusInternalServerError)
+//			return
+//		}
+//		fmt.Fprintln(w, n+1)
+//	})
+//	http.ListenAndServe("localhost:8080", mgr.Handler(mux))
+//
+// Use NewIterable instead of New when the scs store can list its sessions
+// (it implements scs.IterableStore) and you want core.Iterator for admin
+// pages or metrics.
+//
+// # Backends
+//
+// Any scs.Store works. The scs repository ships stores for BadgerDB, BBolt,
+// BuntDB, LevelDB, SQLite (sqlite3store), MySQL and MariaDB (mysqlstore),
+// PostgreSQL (pgxstore, postgresstore), CockroachDB, Microsoft SQL Server,
+// MongoDB, Redis, Consul, etcd, Google Cloud Firestore, and the GORM and Bun
+// ORMs; third-party implementations of scs.Store, for services such as
+// DynamoDB, plug in the same way. Stores that implement scs.CtxStore receive
+// each call's context.
+//
+// Each session is one blob (core.EncodeRecord's JSON, with the expiry
+// inside) committed under the hashed session key, with the session's expiry
+// as the scs deadline. Load re-checks that expiry, so an expired session is
+// never returned even by a backend whose own expiry is coarse or lazy. The
+// scs store's own cleanup goroutine removes expired blobs; this package does
+// not start or stop it.
+//
+// # Concurrent requests
+//
+// This is a whole-record store: it implements neither core.Patcher nor
+// core.Toucher, so the manager changes a session by reading the whole record,
+// modifying it and writing the whole record back. When two requests for the
+// same session run at once and change different keys, the later write
+// replaces the whole record and can drop the earlier request's change (last
+// writer wins). The manager narrows that window by re-reading the record
+// just before writing and applying only the keys its request changed, but it
+// cannot close it. Idle-timeout touches are whole-record writes as well, and
+// for the same reason a request that read the session just before another
+// request destroyed it (a logout in a second tab, say) can write it back.
+//
+// Many applications never notice, because a user's concurrent requests
+// rarely write the session. When they do (a page that fires parallel requests
+// which each record something in the session, for example), use a store with
+// atomic per-key patches, such as redisstore or pgstore.
+package scsstore

@@ -1,0 +1,91 @@
+package scsstore_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"log"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/alexedwards/scs/mysqlstore"
+	"github.com/alexedwards/scs/v2/memstore"
+	_ "github.com/go-sql-driver/mysql"
+	"github.com/sessionkit/sessionkit/core"
+	"github.com/sessionkit/sessionkit/stores/scsstore"
+)
+
+// views counts the requests of one session.
+func views(w http.ResponseWriter, r *http.Request) {
+	s := core.FromRequest(r)
+	n, err := core.Get[int](s, "views")
+	if err == nil {
+		err = s.Set("views", n+1)
+	}
+	if err != nil {
+		http.Error(w, "session unavailable", http.StatusInternalServerError)
+		return
+	}
+	fmt.Fprintln(w, n+1)
+}
+
+// A session manager over scs's in-memory store.
+func ExampleNew() {
+	backend := memstore.NewWithCleanupInterval(time.Minute)
+	defer backend.StopCleanup()
+
+	mgr, err := core.New(core.Config{
+		Secrets: [][]byte{[]byte(os.Getenv("SESSION_SECRET"))}, // 32+ random bytes
+		Store:   scsstore.New(backend),
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer mgr.Close()
+	log.Print(http.ListenAndServe("localhost:8080", mgr.Handler(http.HandlerFunc(views))))
+}
+
+// Sessions in MySQL or MariaDB through scs's mysqlstore, counted for metrics.
+// The database needs mysqlstore's sessions table, with a MEDIUMBLOB data
+// column to hold sessions larger than a BLOB's 64 KiB:
+//
+//	CREATE TABLE sessions (
+//		token CHAR(43) PRIMARY KEY,
+//		data MEDIUMBLOB NOT NULL,
+//		expiry TIMESTAMP(6) NOT NULL
+//	);
+//
+// Leave out the index on expiry that mysqlstore's README suggests. With it,
+// the periodic cleanup (DELETE ... WHERE expiry < now) and concurrent commits
+// lock the index and the primary key in opposite orders, so InnoDB now and
+// then aborts a commit with a deadlock (error 1213) and that request fails.
+// Without it each cleanup (every five minutes by default) scans the table
+// instead.
+func ExampleNewIterable() {
+	db, err := sql.Open("mysql", "app@tcp(127.0.0.1:3306)/app?parseTime=true")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer db.Close()
+	backend := mysqlstore.New(db) // deletes expired rows every 5 minutes
+	defer backend.StopCleanup()
+
+	store := scsstore.NewIterable(backend)
+	mgr, err := core.New(core.Config{
+		Secrets:     [][]byte{[]byte(os.Getenv("SESSION_SECRET"))},
+		Store:       store,
+		IdleTimeout: 30 * time.Minute,
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer mgr.Close()
+
+	n, err := store.Count(context.Background())
+	if err != nil {
+		log.Fatal(err)
+	}
+	log.Printf("%d live sessions", n)
+	log.Print(http.ListenAndServe("localhost:8080", mgr.Handler(http.HandlerFunc(views))))
+}

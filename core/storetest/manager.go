@@ -45,9 +45,14 @@ func testManager(t *testing.T, s core.Store) {
 		core.FromRequest(r).Destroy()
 	})
 	srv := httptest.NewServer(mgr.Handler(mux))
-	t.Cleanup(srv.Close)
+	tr := &http.Transport{}
+	t.Cleanup(func() {
+		tr.CloseIdleConnections()
+		srv.Close()
+		mgr.Close()
+	})
 	jar, _ := cookiejar.New(nil)
-	c := &http.Client{Jar: jar, Timeout: 30 * time.Second}
+	c := &http.Client{Jar: jar, Transport: tr, Timeout: 30 * time.Second}
 	do := func(method, path string) string {
 		t.Helper()
 		req, _ := http.NewRequest(method, srv.URL+path, nil)

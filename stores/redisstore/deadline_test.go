@@ -1,0 +1,95 @@
+package redisstore_test
+
+import (
+	"context"
+	"net"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/sessionkit/sessionkit/core"
+	"github.com/sessionkit/sessionkit/core/storetest"
+	"github.com/sessionkit/sessionkit/stores/redisstore"
+)
+
+// hungServer accepts connections and never answers, like a Redis that is
+// stopped or cut off by the network. It returns the address.
+func hungServer(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var (
+		mu    sync.Mutex
+		conns []net.Conn
+		wg    sync.WaitGroup
+	)
+	wg.Go(func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+		}
+	})
+	t.Cleanup(func() {
+		l.Close()
+		wg.Wait()
+		for _, c := range conns {
+			c.Close()
+		}
+	})
+	return l.Addr().String()
+}
+
+func TestEveryCallHonoursTheDeadline(t *testing.T) {
+	t.Parallel()
+	client := redis.NewClient(&redis.Options{Addr: hungServer(t), ContextTimeoutEnabled: true})
+	t.Cleanup(func() { client.Close() })
+	s, err := redisstore.New(client, redisstore.Options{})
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	key := storetest.NewKey(t)
+	rec := core.Record{Values: map[string][]byte{"a": []byte("1")}, Expiry: time.Now().Add(time.Hour)}
+	ops := []struct {
+		name string
+		fn   func(context.Context) error
+	}{
+		{"Load", func(ctx context.Context) error { _, _, err := s.Load(ctx, key); return err }},
+		{"Save", func(ctx context.Context) error { return s.Save(ctx, key, rec) }},
+		{"Delete", func(ctx context.Context) error { return s.Delete(ctx, key) }},
+		{"Patch", func(ctx context.Context) error {
+			_, err := s.Patch(ctx, key, core.Patch{Set: rec.Values, Expiry: rec.Expiry})
+			return err
+		}},
+		{"Touch", func(ctx context.Context) error { _, err := s.Touch(ctx, key, rec.Expiry); return err }},
+		{"Count", func(ctx context.Context) error { _, err := s.Count(ctx); return err }},
+		{"Range", func(ctx context.Context) error {
+			return s.Range(ctx, func(string, core.Record) bool { return true })
+		}},
+	}
+	for _, op := range ops {
+		t.Run(op.name, func(t *testing.T) {
+			t.Parallel()
+			ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+			defer cancel()
+			start := time.Now()
+			err := op.fn(ctx)
+			// A hang guard, not a performance check: go-redis's own
+			// ReadTimeout is 3s.
+			if d := time.Since(start); d > 2*time.Second {
+				t.Errorf("%s on a hung server took %v; want the 200ms deadline to end it", op.name, d)
+			}
+			if err == nil {
+				t.Errorf("%s on a hung server = nil; want an error", op.name)
+			}
+		})
+	}
+}

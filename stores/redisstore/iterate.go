@@ -1,0 +1,136 @@
+package redisstore
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/sessionkit/sessionkit/core"
+)
+
+// scanCount is the COUNT hint for each SCAN call: how many keys Redis
+// examines per round trip.
+const scanCount = 500
+
+// Range implements core.Iterator. It walks the store's keys with SCAN
+// (never KEYS, so Redis is not blocked), on every master of a cluster or
+// every live shard of a ring, and loads each page of keys in one pipelined
+// round trip. Records that expire or are deleted during the walk are
+// skipped. As SCAN guarantees, a record present for the whole walk is
+// visited; if Redis resizes its key table meanwhile, one may be visited
+// twice.
+func (s *Store) Range(ctx context.Context, fn func(key string, rec core.Record) bool) error {
+	err := s.scan(ctx, func(keys []string) (bool, error) {
+		cmds := make([]*redis.Cmd, len(keys))
+		// Exec's error repeats the first command's, including redis.Nil
+		// for a key gone since SCAN; each command is checked below.
+		_, _ = s.client.Pipelined(ctx, func(p redis.Pipeliner) error {
+			for i, k := range keys {
+				cmds[i] = loadScript.Eval(ctx, p, []string{k})
+			}
+			return nil
+		})
+		for i, cmd := range cmds {
+			rec, found, err := decodeReply(cmd.Result())
+			if err != nil {
+				return false, err
+			}
+			if found && !fn(strings.TrimPrefix(keys[i], s.prefix), rec) {
+				return false, nil
+			}
+		}
+		return true, nil
+	})
+	if err != nil {
+		return fmt.Errorf("redisstore: range: %w", err)
+	}
+	return nil
+}
+
+// Count implements core.Iterator by counting the keys SCAN returns, on
+// every master of a cluster or every live shard of a ring. It takes one
+// round trip per scanCount keys and, like Range, may count a key twice if
+// Redis resizes its key table during the walk.
+func (s *Store) Count(ctx context.Context) (int, error) {
+	n := 0
+	err := s.scan(ctx, func(keys []string) (bool, error) {
+		n += len(keys)
+		return true, nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("redisstore: count: %w", err)
+	}
+	return n, nil
+}
+
+// scan passes each non-empty page of the store's Redis keys to page, node
+// by node, until page returns false or an error.
+func (s *Store) scan(ctx context.Context, page func(keys []string) (bool, error)) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	nodes, err := s.nodes(ctx)
+	if err != nil {
+		return err
+	}
+	match := globEscape(s.prefix) + "*"
+	for _, node := range nodes {
+		var cursor uint64
+		for {
+			keys, next, err := node.ScanType(ctx, cursor, match, scanCount, "hash").Result()
+			if err != nil {
+				return err
+			}
+			if len(keys) > 0 {
+				more, err := page(keys)
+				if err != nil || !more {
+					return err
+				}
+			}
+			if cursor = next; cursor == 0 {
+				break
+			}
+		}
+	}
+	return nil
+}
+
+// nodes returns the clients to SCAN: every master of a cluster, every live
+// shard of a ring, otherwise the client itself.
+func (s *Store) nodes(ctx context.Context) ([]redis.Cmdable, error) {
+	var (
+		mu    sync.Mutex
+		nodes []redis.Cmdable
+	)
+	collect := func(_ context.Context, c *redis.Client) error {
+		mu.Lock()
+		defer mu.Unlock()
+		nodes = append(nodes, c)
+		return nil
+	}
+	var err error
+	switch c := s.client.(type) {
+	case *redis.ClusterClient:
+		err = c.ForEachMaster(ctx, collect)
+	case *redis.Ring:
+		err = c.ForEachShard(ctx, collect)
+	default:
+		return []redis.Cmdable{s.client}, nil
+	}
+	return nodes, err
+}
+
+// globEscape quotes the characters SCAN's MATCH treats specially.
+func globEscape(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if strings.ContainsRune(`*?[]\`, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}

@@ -1,0 +1,64 @@
+package redisstore
+
+import "github.com/redis/go-redis/v9"
+
+// The scripts take the session's Redis key as KEYS[1] and nothing else, so
+// each runs on one slot of a cluster. ARGV[1] is always the expiry as
+// encoded by expiryArg. Field lists go to HSET and HDEL in chunks because
+// Lua's unpack is limited to a few thousand values.
+
+// luaSetExpiry sets KEYS[1]'s TTL to ARGV[1]; a timestamp in the past makes
+// Redis delete the key.
+const luaSetExpiry = `
+local function setexpiry()
+  if ARGV[1] == '0' then
+    redis.call('PERSIST', KEYS[1])
+  else
+    redis.call('PEXPIREAT', KEYS[1], ARGV[1])
+  end
+end
+local function chunked(cmd, from, to)
+  for i = from, to, 1000 do
+    redis.call(cmd, KEYS[1], unpack(ARGV, i, math.min(i + 999, to)))
+  end
+end
+`
+
+// loadScript returns false for a missing key, otherwise
+// {PEXPIRETIME, HGETALL}. Redis evaluates a script at one frozen instant,
+// so an expired key is never half-read.
+var loadScript = redis.NewScript(`
+local v = redis.call('HGETALL', KEYS[1])
+if #v == 0 then return false end
+return {redis.call('PEXPIRETIME', KEYS[1]), v}
+`)
+
+// saveScript replaces KEYS[1] with the marker plus the field/value pairs in
+// ARGV[2..].
+var saveScript = redis.NewScript(luaSetExpiry + `
+redis.call('DEL', KEYS[1])
+redis.call('HSET', KEYS[1], '` + markerField + `', '` + layoutVersion + `')
+chunked('HSET', 2, #ARGV)
+setexpiry()
+return 1
+`)
+
+// patchScript changes an existing KEYS[1] only. ARGV[2] is the number n of
+// fields to delete, ARGV[3..2+n] those fields, and the rest field/value
+// pairs to set. Sets go first so a field in both lists ends up deleted, as
+// in core.MemoryStore.
+var patchScript = redis.NewScript(luaSetExpiry + `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local first = 3 + tonumber(ARGV[2])
+chunked('HSET', first, #ARGV)
+chunked('HDEL', 3, first - 1)
+setexpiry()
+return 1
+`)
+
+// touchScript moves the expiry of an existing KEYS[1] only.
+var touchScript = redis.NewScript(luaSetExpiry + `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+setexpiry()
+return 1
+`)

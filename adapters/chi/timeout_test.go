@@ -1,0 +1,97 @@
+package chisession_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+	chisession "github.com/sessionkit/sessionkit/adapters/chi"
+	"github.com/sessionkit/sessionkit/core"
+	"github.com/sessionkit/sessionkit/internal/adaptertest"
+)
+
+// TestTimeout runs handlers past middleware.Timeout's deadline, with the
+// timeout outside the session middleware and on the route inside it.
+func TestTimeout(t *testing.T) {
+	env := adaptertest.NewEnv(t, adaptertest.Options{})
+	const limit = 50 * time.Millisecond
+	slow := func(write bool) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			s := chisession.Get(r)
+			if _, err := core.Get[string](s, "seed"); err != nil {
+				t.Errorf("core.Get before the deadline: %v", err)
+			}
+			if write {
+				s.Set("slow", r.URL.Path)
+			}
+			<-r.Context().Done()
+		}
+	}
+	r := chi.NewRouter()
+	r.Group(func(r chi.Router) {
+		r.Use(middleware.Timeout(limit), chisession.Middleware(env.User))
+		r.Get("/outside/read", slow(false))
+		r.Get("/outside/write", slow(true))
+	})
+	r.Group(func(r chi.Router) {
+		r.Use(chisession.Middleware(env.User))
+		r.Post("/seed", func(w http.ResponseWriter, r *http.Request) { chisession.Get(r).Set("seed", "planted") })
+		r.Get("/get/{key}", func(w http.ResponseWriter, r *http.Request) {
+			v, _ := core.Get[string](chisession.Get(r), chi.URLParam(r, "key"))
+			io.WriteString(w, v)
+		})
+		r.With(middleware.Timeout(limit)).Get("/inside/write", slow(true))
+	})
+	srv := httptest.NewUnstartedServer(r)
+	// Timeout's late WriteHeader after a session error response is logged
+	// by net/http as superfluous; keep the test output clean.
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	srv.Start()
+	t.Cleanup(srv.Close)
+	c := adaptertest.NewClient(t, srv)
+	c.Post("/seed")
+
+	t.Run("OutsideRead", func(t *testing.T) {
+		resp, body := c.Do(http.MethodGet, "/outside/read", nil)
+		if resp.StatusCode != http.StatusGatewayTimeout {
+			t.Errorf("GET /outside/read = %d %q; want Timeout's 504", resp.StatusCode, body)
+		}
+	})
+	t.Run("InsideWrite", func(t *testing.T) {
+		resp, body := c.Do(http.MethodGet, "/inside/write", nil)
+		if resp.StatusCode != http.StatusGatewayTimeout {
+			t.Errorf("GET /inside/write = %d %q; want Timeout's 504", resp.StatusCode, body)
+		}
+		if got := c.Get("/get/slow"); got != "/inside/write" {
+			t.Errorf("GET /get/slow = %q; want %q: the session middleware outside the timeout still commits", got, "/inside/write")
+		}
+	})
+	t.Run("OutsideWrite", func(t *testing.T) {
+		// The commit shares the expired deadline. Either it is saved
+		// anyway and Timeout answers, or the failure is the session error
+		// response and is reported; never a success, a hang or a leak.
+		resp, body := c.Do(http.MethodGet, "/outside/write", nil)
+		saved := c.Get("/get/slow") == "/outside/write"
+		switch {
+		case saved && resp.StatusCode == http.StatusGatewayTimeout:
+		case !saved && resp.StatusCode == http.StatusInternalServerError:
+			if strings.Contains(body, "deadline") {
+				t.Errorf("GET /outside/write: body %q leaks the error", body)
+			}
+			env.WaitError(t, context.DeadlineExceeded)
+		default:
+			t.Errorf("GET /outside/write = %d %q, saved %v; want 504 and saved, or 500 and not saved", resp.StatusCode, body, saved)
+		}
+		if errs := env.Errors(); len(errs) > 0 && !errors.Is(errs[0], core.ErrSave) {
+			t.Errorf("reported error %v; want a save error", errs[0])
+		}
+	})
+}

@@ -1,0 +1,291 @@
+package echosession_test
+
+import (
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	echosession "github.com/sessionkit/sessionkit/adapters/echo"
+	"github.com/sessionkit/sessionkit/core"
+	"github.com/sessionkit/sessionkit/internal/adaptertest"
+)
+
+const (
+	fileContent  = "served by c.File\n"
+	compressible = "a body long enough to be worth compressing, compressing, compressing"
+)
+
+func TestBehaviour(t *testing.T) {
+	gz := http.Header{"Accept-Encoding": {"gzip"}}
+	adaptertest.Run(t, adaptertest.Adapter{
+		NewApp:        newApp,
+		NoSessionHint: "echosession.Middleware",
+		Paths: []adaptertest.Path{
+			{Path: "/r/json", Kind: adaptertest.Body, Status: http.StatusOK},
+			{Path: "/r/string", Kind: adaptertest.Body, Status: http.StatusCreated},
+			{Path: "/r/blob", Kind: adaptertest.Body, Status: http.StatusOK},
+			{Path: "/r/file", Kind: adaptertest.Body, Status: http.StatusOK, Check: wantBody(fileContent)},
+			{Path: "/r/nothing", Kind: adaptertest.Nothing, Status: http.StatusOK},
+			{Path: "/r/nocontent", Kind: adaptertest.NoContent, Status: http.StatusNoContent},
+			{Path: "/r/redirect", Kind: adaptertest.Redirect, Status: http.StatusFound},
+			{Method: http.MethodPost, Path: "/r/redirect", Kind: adaptertest.Redirect, Status: http.StatusSeeOther},
+			{Path: "/r/stream", Kind: adaptertest.Stream, Status: http.StatusOK, Check: wantBody("one two")},
+			{Path: "/r/flush-first", Kind: adaptertest.Stream, Status: http.StatusOK, Check: wantBody("data: hi\n\n")},
+			{Path: "/r/httperror", Kind: adaptertest.Other, Status: http.StatusTeapot, Check: wantBody(`{"message":"short and stout"}` + "\n")},
+			{Path: "/r/error", Kind: adaptertest.Other, Status: http.StatusInternalServerError},
+			{Path: "/gzip/body", Kind: adaptertest.Body, Status: http.StatusOK, Header: gz, Check: wantGzip(compressible)},
+			{Path: "/r/gzip-inside", Kind: adaptertest.Body, Status: http.StatusOK, Header: gz, Check: wantGzip(compressible)},
+			{Path: "/r/gzip-inside-nocontent", Kind: adaptertest.NoContent, Status: http.StatusNoContent, Header: gz},
+		},
+	})
+}
+
+func wantBody(want string) func(*testing.T, *http.Response, string) {
+	return func(t *testing.T, resp *http.Response, body string) {
+		t.Helper()
+		if body != want {
+			t.Errorf("%s %s: body %q; want %q", resp.Request.Method, resp.Request.URL.Path, body, want)
+		}
+	}
+}
+
+func wantGzip(want string) func(*testing.T, *http.Response, string) {
+	return func(t *testing.T, resp *http.Response, body string) {
+		t.Helper()
+		if ce := resp.Header.Get("Content-Encoding"); ce != "gzip" {
+			t.Fatalf("%s: Content-Encoding %q; want gzip", resp.Request.URL.Path, ce)
+		}
+		zr, err := gzip.NewReader(strings.NewReader(body))
+		if err != nil {
+			t.Fatalf("%s: %v", resp.Request.URL.Path, err)
+		}
+		got, err := io.ReadAll(zr)
+		if err != nil || string(got) != want {
+			t.Errorf("%s: gunzipped body %q, %v; want %q", resp.Request.URL.Path, got, err, want)
+		}
+	}
+}
+
+// newEcho returns a quiet Echo whose error handler reports to env.
+func newEcho(env *adaptertest.Env) *echo.Echo {
+	e := echo.New()
+	e.Logger.SetOutput(io.Discard)
+	e.HTTPErrorHandler = func(err error, c echo.Context) {
+		env.ReportError(err)
+		e.DefaultHTTPErrorHandler(err, c)
+	}
+	return e
+}
+
+// newApp builds the adaptertest route contract with Echo.
+func newApp(t *testing.T, env *adaptertest.Env) http.Handler {
+	file := filepath.Join(t.TempDir(), "file.txt")
+	if err := os.WriteFile(file, []byte(fileContent), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	e := newEcho(env)
+	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisablePrintStack: true}))
+	e.GET("/nosession", func(c echo.Context) error {
+		e1 := echosession.Get(c).Set("k", "v")
+		e2 := echosession.GetFor(c, env.User).Set("k", "v")
+		if !errors.Is(e1, core.ErrNoSession) || !errors.Is(e2, core.ErrNoSession) {
+			return c.String(http.StatusInternalServerError, fmt.Sprintf("want ErrNoSession; got %v and %v", e1, e2))
+		}
+		return c.String(http.StatusOK, fmt.Sprintf("%v\n%v\n", e1, e2))
+	})
+
+	sessions := []echo.MiddlewareFunc{echosession.Middleware(env.Admin), echosession.Middleware(env.User)}
+	mark := func(c echo.Context) { echosession.Get(c).Set("path", c.Request().URL.Path) }
+	writeCompressible := func(c echo.Context) error { mark(c); return c.String(http.StatusOK, compressible) }
+	e.Group("/gzip", append([]echo.MiddlewareFunc{middleware.Gzip()}, sessions...)...).GET("/body", writeCompressible)
+
+	g := e.Group("", sessions...)
+	g.GET("/r/gzip-inside", writeCompressible, middleware.Gzip())
+	g.GET("/r/gzip-inside-nocontent", func(c echo.Context) error { mark(c); return c.NoContent(http.StatusNoContent) }, middleware.Gzip())
+	get := func(s *core.Session, c echo.Context) error {
+		v, err := core.Get[string](s, c.Param("key"))
+		if err != nil {
+			v = "handler-saw: " + err.Error()
+		}
+		return c.String(http.StatusOK, v)
+	}
+	set := func(s *core.Session, c echo.Context) error {
+		s.Set(c.Param("key"), c.Param("value"))
+		return c.String(http.StatusOK, "ok")
+	}
+	g.GET("/ping", func(c echo.Context) error { return c.String(http.StatusOK, "pong") })
+	g.GET("/get/:key", func(c echo.Context) error { return get(echosession.Get(c), c) })
+	g.GET("/user/get/:key", func(c echo.Context) error { return get(echosession.GetFor(c, env.User), c) })
+	g.GET("/admin/get/:key", func(c echo.Context) error { return get(echosession.GetFor(c, env.Admin), c) })
+	g.POST("/set/:key/:value", func(c echo.Context) error { return set(echosession.Get(c), c) })
+	g.POST("/admin/set/:key/:value", func(c echo.Context) error { return set(echosession.GetFor(c, env.Admin), c) })
+	g.GET("/keys", func(c echo.Context) error {
+		keys := echosession.Get(c).Keys()
+		if keys == nil {
+			keys = []string{}
+		}
+		return c.JSON(http.StatusOK, keys)
+	})
+	g.POST("/login/:user", func(c echo.Context) error {
+		s := echosession.Get(c)
+		s.Regenerate()
+		s.Set("user", c.Param("user"))
+		return c.String(http.StatusOK, "ok")
+	})
+	g.POST("/logout", func(c echo.Context) error {
+		echosession.Get(c).Destroy()
+		return c.String(http.StatusOK, "ok")
+	})
+	g.POST("/flash/:msg", func(c echo.Context) error {
+		echosession.Get(c).Set("flash", c.Param("msg"))
+		return c.Redirect(http.StatusSeeOther, "/flash")
+	})
+	g.GET("/flash", func(c echo.Context) error {
+		msg, _ := core.Pop[string](echosession.Get(c), "flash")
+		return c.String(http.StatusOK, msg)
+	})
+	g.POST("/late/:key/:value", func(c echo.Context) error {
+		c.Response().Write([]byte("early"))
+		c.Response().Flush()
+		echosession.Get(c).Set(c.Param("key"), c.Param("value"))
+		return nil
+	})
+	g.POST("/panic/:key/:value", func(c echo.Context) error {
+		echosession.Get(c).Set(c.Param("key"), c.Param("value"))
+		panic("echosession test: deliberate panic")
+	})
+
+	g.GET("/r/json", func(c echo.Context) error { mark(c); return c.JSON(http.StatusOK, map[string]bool{"ok": true}) })
+	g.GET("/r/string", func(c echo.Context) error { mark(c); return c.String(http.StatusCreated, "created") })
+	g.GET("/r/blob", func(c echo.Context) error {
+		mark(c)
+		return c.Blob(http.StatusOK, echo.MIMEOctetStream, []byte{1, 2, 3})
+	})
+	g.GET("/r/file", func(c echo.Context) error { mark(c); return c.File(file) })
+	g.GET("/r/nothing", func(c echo.Context) error { mark(c); return nil })
+	g.GET("/r/nocontent", func(c echo.Context) error { mark(c); return c.NoContent(http.StatusNoContent) })
+	g.GET("/r/redirect", func(c echo.Context) error { mark(c); return c.Redirect(http.StatusFound, "/elsewhere") })
+	g.POST("/r/redirect", func(c echo.Context) error { mark(c); return c.Redirect(http.StatusSeeOther, "/elsewhere") })
+	g.GET("/r/stream", func(c echo.Context) error {
+		mark(c)
+		c.Response().Write([]byte("one "))
+		c.Response().Flush()
+		_, err := c.Response().Write([]byte("two"))
+		return err
+	})
+	g.GET("/r/flush-first", func(c echo.Context) error {
+		// Response.Flush reaches the writer without running Before hooks.
+		mark(c)
+		c.Response().Header().Set(echo.HeaderContentType, "text/event-stream")
+		c.Response().Flush()
+		_, err := c.Response().Write([]byte("data: hi\n\n"))
+		return err
+	})
+	g.GET("/r/httperror", func(c echo.Context) error {
+		mark(c)
+		return echo.NewHTTPError(http.StatusTeapot, "short and stout")
+	})
+	g.GET("/r/error", func(c echo.Context) error {
+		mark(c)
+		return errors.New("handler failed")
+	})
+	return e
+}
+
+// TestStoreErrorIsHTTPError checks the error the middleware returns to Echo
+// for a failed commit: a generic 500 *echo.HTTPError carrying the cause.
+func TestStoreErrorIsHTTPError(t *testing.T) {
+	tests := []struct {
+		name    string
+		handler echo.HandlerFunc
+		also    error // an error the handler returned, to be kept
+	}{
+		{"Written", func(c echo.Context) error {
+			echosession.Get(c).Set("k", "v")
+			return c.String(http.StatusOK, "handler output")
+		}, nil},
+		{"NothingWritten", func(c echo.Context) error {
+			echosession.Get(c).Set("k", "v")
+			return nil
+		}, nil},
+		{"HandlerError", func(c echo.Context) error {
+			echosession.Get(c).Set("k", "v")
+			return errHandler
+		}, errHandler},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			env := adaptertest.NewEnv(t, adaptertest.Options{})
+			e := newEcho(env)
+			e.POST("/set", tt.handler, echosession.Middleware(env.User))
+			c := adaptertest.Serve(t, func(*testing.T, *adaptertest.Env) http.Handler { return e }, env)
+			env.Store().SetFailing(true)
+			resp, body := c.Do(http.MethodPost, "/set", nil)
+			want := `{"message":"Internal Server Error"}` + "\n"
+			if resp.StatusCode != http.StatusInternalServerError || body != want {
+				t.Errorf("POST /set with a failing store = %d %q; want 500 %q", resp.StatusCode, body, want)
+			}
+			errs := env.Errors()
+			if len(errs) != 1 {
+				t.Fatalf("HTTPErrorHandler saw %v; want one error", errs)
+			}
+			var he *echo.HTTPError
+			if !errors.As(errs[0], &he) || he.Code != http.StatusInternalServerError || he.Message != http.StatusText(http.StatusInternalServerError) {
+				t.Fatalf("HTTPErrorHandler saw %#v; want a generic 500 *echo.HTTPError", errs[0])
+			}
+			if !errors.Is(he.Internal, core.ErrSave) || !errors.Is(he.Internal, adaptertest.ErrStoreDown) {
+				t.Errorf("HTTPError.Internal = %v; want the store error wrapped in core.ErrSave", he.Internal)
+			}
+			if tt.also != nil && !errors.Is(he.Internal, tt.also) {
+				t.Errorf("HTTPError.Internal = %v; want it to keep the handler's error %v", he.Internal, tt.also)
+			}
+		})
+	}
+}
+
+var errHandler = errors.New("handler failed")
+
+func TestSkipper(t *testing.T) {
+	env := adaptertest.NewEnv(t, adaptertest.Options{})
+	e := newEcho(env)
+	e.Use(echosession.MiddlewareWithConfig(echosession.Config{
+		Manager: env.User,
+		Skipper: func(c echo.Context) bool { return c.Path() == "/skipped" },
+	}))
+	handler := func(c echo.Context) error {
+		if err := echosession.Get(c).Set("k", "v"); err != nil {
+			return c.String(http.StatusOK, err.Error())
+		}
+		return c.String(http.StatusOK, "set")
+	}
+	e.POST("/skipped", handler)
+	e.POST("/served", handler)
+	c := adaptertest.Serve(t, func(*testing.T, *adaptertest.Env) http.Handler { return e }, env)
+
+	resp, body := c.Do(http.MethodPost, "/skipped", nil)
+	if !strings.Contains(body, "echosession.Middleware") || adaptertest.SetCookie(resp, adaptertest.UserCookie) != nil {
+		t.Errorf("POST /skipped = %q, Set-Cookie %v; want the no-session error and no cookie", body, adaptertest.SetCookie(resp, adaptertest.UserCookie))
+	}
+	resp, body = c.Do(http.MethodPost, "/served", nil)
+	if body != "set" || adaptertest.SetCookie(resp, adaptertest.UserCookie) == nil {
+		t.Errorf("POST /served = %q, Set-Cookie %v; want %q and a session cookie", body, adaptertest.SetCookie(resp, adaptertest.UserCookie), "set")
+	}
+}
+
+func TestMiddlewareWithConfigNilManagerPanics(t *testing.T) {
+	defer func() {
+		if v := recover(); v == nil || !strings.Contains(fmt.Sprint(v), "Config.Manager is nil") {
+			t.Errorf("MiddlewareWithConfig(Config{}) panicked with %v; want a message naming Config.Manager", v)
+		}
+	}()
+	echosession.MiddlewareWithConfig(echosession.Config{})
+}

@@ -1,0 +1,244 @@
+package ginsession_test
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/gin-gonic/gin"
+	ginsession "github.com/sessionkit/sessionkit/adapters/gin"
+	"github.com/sessionkit/sessionkit/core"
+	"github.com/sessionkit/sessionkit/internal/adaptertest"
+)
+
+const fileContent = "served by c.File\n"
+
+func TestBehaviour(t *testing.T) {
+	adaptertest.Run(t, adaptertest.Adapter{
+		NewApp:        newApp,
+		NoSessionHint: "ginsession.Middleware",
+		Paths: []adaptertest.Path{
+			{Path: "/r/json", Kind: adaptertest.Body, Status: http.StatusOK},
+			{Path: "/r/string", Kind: adaptertest.Body, Status: http.StatusCreated},
+			{Path: "/r/data", Kind: adaptertest.Body, Status: http.StatusOK},
+			{Path: "/r/file", Kind: adaptertest.Body, Status: http.StatusOK, Check: wantBody(fileContent)},
+			{Path: "/r/copy", Kind: adaptertest.Body, Status: http.StatusOK, Check: wantBody("copied with io.Copy")},
+			{Path: "/r/nothing", Kind: adaptertest.Nothing, Status: http.StatusOK},
+			{Path: "/r/status", Kind: adaptertest.NoContent, Status: http.StatusNoContent},
+			{Path: "/r/render204", Kind: adaptertest.NoContent, Status: http.StatusNoContent},
+			{Path: "/r/redirect", Kind: adaptertest.Redirect, Status: http.StatusFound},
+			{Method: http.MethodPost, Path: "/r/redirect", Kind: adaptertest.Redirect, Status: http.StatusSeeOther},
+			{Path: "/r/stream", Kind: adaptertest.Stream, Status: http.StatusOK, Check: wantBody("one two ")},
+			{Path: "/r/sse", Kind: adaptertest.Stream, Status: http.StatusOK, Check: wantBody("event:message\ndata:hi\n\n")},
+			{Path: "/r/controller-flush", Kind: adaptertest.Stream, Status: http.StatusOK, Check: wantBody("one two")},
+			{Path: "/r/abort", Kind: adaptertest.Other, Status: http.StatusUnauthorized},
+			{Path: "/r/abortjson", Kind: adaptertest.Other, Status: http.StatusForbidden, Check: wantBody(`{"error":"forbidden"}`)},
+		},
+	})
+}
+
+func wantBody(want string) func(*testing.T, *http.Response, string) {
+	return func(t *testing.T, resp *http.Response, body string) {
+		t.Helper()
+		if body != want {
+			t.Errorf("%s %s: body %q; want %q", resp.Request.Method, resp.Request.URL.Path, body, want)
+		}
+	}
+}
+
+// newApp builds the adaptertest route contract with gin.
+func newApp(t *testing.T, env *adaptertest.Env) http.Handler {
+	file := filepath.Join(t.TempDir(), "file.txt")
+	if err := os.WriteFile(file, []byte(fileContent), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := gin.New()
+	r.Use(gin.RecoveryWithWriter(io.Discard), func(c *gin.Context) {
+		c.Next()
+		for _, e := range c.Errors {
+			env.ReportError(e.Err)
+		}
+	})
+	r.GET("/nosession", func(c *gin.Context) {
+		e1 := ginsession.Get(c).Set("k", "v")
+		e2 := ginsession.GetFor(c, env.User).Set("k", "v")
+		if !errors.Is(e1, core.ErrNoSession) || !errors.Is(e2, core.ErrNoSession) {
+			c.String(http.StatusInternalServerError, "want ErrNoSession; got %v and %v", e1, e2)
+			return
+		}
+		c.String(http.StatusOK, "%v\n%v\n", e1, e2)
+	})
+
+	g := r.Group("/", ginsession.Middleware(env.Admin), ginsession.Middleware(env.User))
+	get := func(s *core.Session, c *gin.Context) {
+		v, err := core.Get[string](s, c.Param("key"))
+		if err != nil {
+			v = "handler-saw: " + err.Error()
+		}
+		c.String(http.StatusOK, v)
+	}
+	set := func(s *core.Session, c *gin.Context) {
+		s.Set(c.Param("key"), c.Param("value"))
+		c.String(http.StatusOK, "ok")
+	}
+	g.GET("/ping", func(c *gin.Context) { c.String(http.StatusOK, "pong") })
+	g.GET("/get/:key", func(c *gin.Context) { get(ginsession.Get(c), c) })
+	g.GET("/user/get/:key", func(c *gin.Context) { get(ginsession.GetFor(c, env.User), c) })
+	g.GET("/admin/get/:key", func(c *gin.Context) { get(ginsession.GetFor(c, env.Admin), c) })
+	g.POST("/set/:key/:value", func(c *gin.Context) { set(ginsession.Get(c), c) })
+	g.POST("/admin/set/:key/:value", func(c *gin.Context) { set(ginsession.GetFor(c, env.Admin), c) })
+	g.GET("/keys", func(c *gin.Context) {
+		keys := ginsession.Get(c).Keys()
+		if keys == nil {
+			keys = []string{}
+		}
+		c.JSON(http.StatusOK, keys)
+	})
+	g.POST("/login/:user", func(c *gin.Context) {
+		s := ginsession.Get(c)
+		s.Regenerate()
+		s.Set("user", c.Param("user"))
+		c.String(http.StatusOK, "ok")
+	})
+	g.POST("/logout", func(c *gin.Context) {
+		ginsession.Get(c).Destroy()
+		c.String(http.StatusOK, "ok")
+	})
+	g.POST("/flash/:msg", func(c *gin.Context) {
+		ginsession.Get(c).Set("flash", c.Param("msg"))
+		c.Redirect(http.StatusSeeOther, "/flash")
+	})
+	g.GET("/flash", func(c *gin.Context) {
+		msg, _ := core.Pop[string](ginsession.Get(c), "flash")
+		c.String(http.StatusOK, msg)
+	})
+	g.POST("/late/:key/:value", func(c *gin.Context) {
+		c.String(http.StatusOK, "early")
+		c.Writer.Flush()
+		ginsession.Get(c).Set(c.Param("key"), c.Param("value"))
+	})
+	g.POST("/panic/:key/:value", func(c *gin.Context) {
+		ginsession.Get(c).Set(c.Param("key"), c.Param("value"))
+		panic("ginsession test: deliberate panic")
+	})
+
+	mark := func(c *gin.Context) { ginsession.Get(c).Set("path", c.Request.URL.Path) }
+	g.GET("/r/json", func(c *gin.Context) { mark(c); c.JSON(http.StatusOK, gin.H{"ok": true}) })
+	g.GET("/r/string", func(c *gin.Context) { mark(c); c.String(http.StatusCreated, "created") })
+	g.GET("/r/data", func(c *gin.Context) { mark(c); c.Data(http.StatusOK, "application/octet-stream", []byte{1, 2, 3}) })
+	g.GET("/r/file", func(c *gin.Context) { mark(c); c.File(file) })
+	g.GET("/r/copy", func(c *gin.Context) {
+		mark(c)
+		// io.Copy goes through the writer's ReadFrom.
+		io.Copy(c.Writer, strings.NewReader("copied with io.Copy"))
+	})
+	g.GET("/r/nothing", func(c *gin.Context) { mark(c) })
+	g.GET("/r/status", func(c *gin.Context) { mark(c); c.Status(http.StatusNoContent) })
+	g.GET("/r/render204", func(c *gin.Context) { mark(c); c.JSON(http.StatusNoContent, nil) })
+	g.GET("/r/redirect", func(c *gin.Context) { mark(c); c.Redirect(http.StatusFound, "/elsewhere") })
+	g.POST("/r/redirect", func(c *gin.Context) { mark(c); c.Redirect(http.StatusSeeOther, "/elsewhere") })
+	g.GET("/r/stream", func(c *gin.Context) {
+		mark(c)
+		words := []string{"one", "two"}
+		c.Stream(func(w io.Writer) bool {
+			fmt.Fprint(w, words[0]+" ")
+			words = words[1:]
+			return len(words) > 0
+		})
+	})
+	g.GET("/r/sse", func(c *gin.Context) {
+		mark(c)
+		c.SSEvent("message", "hi")
+		c.Writer.Flush()
+	})
+	g.GET("/r/controller-flush", func(c *gin.Context) {
+		mark(c)
+		c.Writer.WriteString("one ")
+		if err := http.NewResponseController(c.Writer).Flush(); err != nil {
+			t.Errorf("ResponseController.Flush: %v", err)
+		}
+		c.Writer.WriteString("two")
+	})
+	g.GET("/r/abort", func(c *gin.Context) { mark(c); c.AbortWithStatus(http.StatusUnauthorized) })
+	g.GET("/r/abortjson", func(c *gin.Context) {
+		mark(c)
+		c.AbortWithStatusJSON(http.StatusForbidden, gin.H{"error": "forbidden"})
+	})
+	return r
+}
+
+func TestDefaultErrorResponse(t *testing.T) {
+	env := adaptertest.NewEnv(t, adaptertest.Options{})
+	r := gin.New()
+	r.Use(ginsession.Middleware(env.User))
+	r.POST("/set", func(c *gin.Context) {
+		ginsession.Get(c).Set("k", "v")
+		c.String(http.StatusOK, "ok")
+	})
+	c := adaptertest.Serve(t, func(*testing.T, *adaptertest.Env) http.Handler { return r }, env)
+	env.Store().SetFailing(true)
+	resp, body := c.Do(http.MethodPost, "/set", nil)
+	want := `{"error":"Internal Server Error"}`
+	if resp.StatusCode != http.StatusInternalServerError || body != want {
+		t.Errorf("POST /set with a failing store = %d %q; want 500 %q", resp.StatusCode, body, want)
+	}
+	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		t.Errorf("Content-Type = %q; want application/json", ct)
+	}
+}
+
+func TestWithErrorHandler(t *testing.T) {
+	env := adaptertest.NewEnv(t, adaptertest.Options{})
+	var got []error
+	r := gin.New()
+	r.Use(ginsession.Middleware(env.User, ginsession.WithErrorHandler(func(c *gin.Context, err error) {
+		got = append(got, err)
+		c.String(http.StatusServiceUnavailable, "try later")
+	})))
+	r.POST("/set", func(c *gin.Context) {
+		ginsession.Get(c).Set("k", "v")
+		c.String(http.StatusOK, "handler output")
+	})
+	c := adaptertest.Serve(t, func(*testing.T, *adaptertest.Env) http.Handler { return r }, env)
+	env.Store().SetFailing(true)
+	resp, body := c.Do(http.MethodPost, "/set", nil)
+	if resp.StatusCode != http.StatusServiceUnavailable || body != "try later" {
+		t.Errorf("POST /set with a failing store = %d %q; want 503 %q", resp.StatusCode, body, "try later")
+	}
+	if len(got) != 1 || !errors.Is(got[0], core.ErrSave) {
+		t.Errorf("error handler calls = %v; want one error wrapping core.ErrSave", got)
+	}
+}
+
+// TestWriterRestored checks that middleware outside the session middleware
+// get gin's own writer back once the chain has run.
+func TestWriterRestored(t *testing.T) {
+	env := adaptertest.NewEnv(t, adaptertest.Options{})
+	var before, after gin.ResponseWriter
+	r := gin.New()
+	r.Use(func(c *gin.Context) {
+		before = c.Writer
+		c.Next()
+		after = c.Writer
+	}, ginsession.Middleware(env.User))
+	r.GET("/", func(c *gin.Context) { c.String(http.StatusOK, "ok") })
+	c := adaptertest.Serve(t, func(*testing.T, *adaptertest.Env) http.Handler { return r }, env)
+	c.Get("/")
+	if before == nil || after != before {
+		t.Errorf("c.Writer after the chain = %T %p; want gin's writer %T %p", after, after, before, before)
+	}
+}
+
+func TestMiddlewareNilManagerPanics(t *testing.T) {
+	defer func() {
+		if v := recover(); v == nil || !strings.Contains(fmt.Sprint(v), "nil *core.Manager") {
+			t.Errorf("Middleware(nil) panicked with %v; want a message naming the nil *core.Manager", v)
+		}
+	}()
+	ginsession.Middleware(nil)
+}

@@ -1,0 +1,140 @@
+package adaptertest
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"testing"
+	"time"
+)
+
+// Client is a browser-like HTTP client for one test server: it keeps
+// cookies in a real cookie jar and does not follow redirects, so their
+// responses can be inspected.
+type Client struct {
+	t    testing.TB
+	base *url.URL
+	hc   *http.Client
+	bare *http.Client // the same transport without a jar, for replays
+}
+
+// NewClient returns a Client for srv with an empty cookie jar.
+func NewClient(t testing.TB, srv *httptest.Server) *Client {
+	t.Helper()
+	base, err := url.Parse(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	noRedirect := func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	tr := srv.Client().Transport
+	return &Client{
+		t:    t,
+		base: base,
+		hc:   &http.Client{Transport: tr, Jar: jar, CheckRedirect: noRedirect, Timeout: 10 * time.Second},
+		bare: &http.Client{Transport: tr, CheckRedirect: noRedirect, Timeout: 10 * time.Second},
+	}
+}
+
+// Serve starts the adapter's app for env and returns a client for it.
+func Serve(t *testing.T, newApp func(t *testing.T, env *Env) http.Handler, env *Env) *Client {
+	t.Helper()
+	srv := httptest.NewServer(newApp(t, env))
+	t.Cleanup(srv.Close)
+	return NewClient(t, srv)
+}
+
+// Do sends a request with the jar's cookies and returns the response and
+// its whole body. A transport error fails the test.
+func (c *Client) Do(method, path string, header http.Header) (*http.Response, string) {
+	c.t.Helper()
+	resp, body, err := c.send(c.hc, method, path, header, nil)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	return resp, body
+}
+
+// Get is Do for GET without extra headers, returning only the body.
+func (c *Client) Get(path string) string {
+	c.t.Helper()
+	_, body := c.Do(http.MethodGet, path, nil)
+	return body
+}
+
+// Post is Do for POST without extra headers, failing the test unless the
+// response is 200.
+func (c *Client) Post(path string) *http.Response {
+	c.t.Helper()
+	resp, body := c.Do(http.MethodPost, path, nil)
+	if resp.StatusCode != http.StatusOK {
+		c.t.Fatalf("POST %s = %d %q; want 200", path, resp.StatusCode, body)
+	}
+	return resp
+}
+
+// Replay sends a request carrying exactly the given cookie, bypassing the
+// jar, as an attacker or a stale tab would.
+func (c *Client) Replay(ck *http.Cookie, method, path string) (*http.Response, string) {
+	c.t.Helper()
+	resp, body, err := c.send(c.bare, method, path, nil, ck)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	return resp, body
+}
+
+// Cookie returns the named cookie from the jar, or nil.
+func (c *Client) Cookie(name string) *http.Cookie {
+	for _, ck := range c.hc.Jar.Cookies(c.base) {
+		if ck.Name == name {
+			return ck
+		}
+	}
+	return nil
+}
+
+func (c *Client) send(hc *http.Client, method, path string, header http.Header, ck *http.Cookie) (*http.Response, string, error) {
+	req, err := http.NewRequest(method, c.base.String()+path, nil)
+	if err != nil {
+		return nil, "", err
+	}
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	if ck != nil {
+		req.AddCookie(ck)
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return nil, "", fmt.Errorf("%s %s: %w", method, path, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, "", fmt.Errorf("%s %s: reading body: %w", method, path, err)
+	}
+	return resp, string(b), nil
+}
+
+// SetCookie returns the response's Set-Cookie for name, or nil.
+func SetCookie(resp *http.Response, name string) *http.Cookie {
+	var found *http.Cookie
+	for _, ck := range resp.Cookies() {
+		if ck.Name == name {
+			found = ck
+		}
+	}
+	return found
+}
+
+// live reports whether ck sets a session (rather than clearing one).
+func live(ck *http.Cookie) bool {
+	return ck != nil && ck.Value != "" && ck.MaxAge >= 0 && (ck.Expires.IsZero() || ck.Expires.After(time.Now()))
+}

@@ -1,0 +1,90 @@
+package adaptertest
+
+import (
+	"context"
+	"errors"
+	"sync/atomic"
+	"time"
+
+	"github.com/sessionkit/sessionkit/core"
+)
+
+// StoreFailureText is the text of the errors a failing Store returns. It
+// must never reach a client.
+const StoreFailureText = "adaptertest: store detail that must stay private"
+
+// ErrStoreDown is the error a failing Store returns.
+var ErrStoreDown = errors.New(StoreFailureText)
+
+// Store is a real core.Store (and Patcher and Toucher) backed by a
+// core.MemoryStore. It counts every call it receives and, while failing,
+// returns ErrStoreDown from every call instead of delegating.
+type Store struct {
+	mem     *core.MemoryStore
+	calls   atomic.Int64
+	failing atomic.Bool
+}
+
+// NewStore returns an empty Store. Its memory store runs no sweeper, so it
+// starts no goroutine.
+func NewStore() *Store {
+	return &Store{mem: core.NewMemoryStore(core.MemoryStoreOptions{CleanupInterval: -1})}
+}
+
+// Calls reports how many calls the store has received since it was created
+// or last Reset.
+func (s *Store) Calls() int64 { return s.calls.Load() }
+
+// Reset sets the call count to zero.
+func (s *Store) Reset() { s.calls.Store(0) }
+
+// SetFailing makes every later call fail (true) or succeed again (false).
+func (s *Store) SetFailing(fail bool) { s.failing.Store(fail) }
+
+func (s *Store) enter() error {
+	s.calls.Add(1)
+	if s.failing.Load() {
+		return ErrStoreDown
+	}
+	return nil
+}
+
+// Load implements core.Store.
+func (s *Store) Load(ctx context.Context, key string) (core.Record, bool, error) {
+	if err := s.enter(); err != nil {
+		return core.Record{}, false, err
+	}
+	return s.mem.Load(ctx, key)
+}
+
+// Save implements core.Store.
+func (s *Store) Save(ctx context.Context, key string, rec core.Record) error {
+	if err := s.enter(); err != nil {
+		return err
+	}
+	return s.mem.Save(ctx, key, rec)
+}
+
+// Delete implements core.Store.
+func (s *Store) Delete(ctx context.Context, key string) error {
+	if err := s.enter(); err != nil {
+		return err
+	}
+	return s.mem.Delete(ctx, key)
+}
+
+// Patch implements core.Patcher.
+func (s *Store) Patch(ctx context.Context, key string, p core.Patch) (bool, error) {
+	if err := s.enter(); err != nil {
+		return false, err
+	}
+	return s.mem.Patch(ctx, key, p)
+}
+
+// Touch implements core.Toucher.
+func (s *Store) Touch(ctx context.Context, key string, expiry time.Time) (bool, error) {
+	if err := s.enter(); err != nil {
+		return false, err
+	}
+	return s.mem.Touch(ctx, key, expiry)
+}

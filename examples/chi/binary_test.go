@@ -1,0 +1,183 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// binDir holds the example binary the tests build; TestMain removes it.
+var binDir string
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binDir != "" {
+		os.RemoveAll(binDir)
+	}
+	os.Exit(code)
+}
+
+// buildBinary builds this example once per test run, as `go run` would.
+var buildBinary = sync.OnceValues(func() (string, error) {
+	dir, err := os.MkdirTemp("", "sessionkit-example-")
+	if err != nil {
+		return "", err
+	}
+	binDir = dir
+	bin := filepath.Join(dir, "chi")
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, "go", "build", "-o", bin, ".").CombinedOutput()
+	if err != nil {
+		return "", errors.New("go build: " + err.Error() + "\n" + string(out))
+	}
+	return bin, nil
+})
+
+// start runs the example binary with the environment of a fresh machine
+// (no service variables) plus env, and returns its stderr as a stream of
+// lines.
+func start(t *testing.T, env ...string) (*exec.Cmd, <-chan string) {
+	t.Helper()
+	bin, err := buildBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin)
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		switch {
+		case name == "ADDR", name == "REDIS_URL", name == "DATABASE_URL", strings.HasPrefix(name, "SESSION_"):
+			continue
+		}
+		cmd.Env = append(cmd.Env, kv)
+	}
+	cmd.Env = append(cmd.Env, env...)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill() })
+	lines := make(chan string, 100)
+	go func() {
+		defer close(lines)
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+	}()
+	return cmd, lines
+}
+
+// wait waits for cmd to exit and returns its exit code.
+func wait(t *testing.T, cmd *exec.Cmd) int {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		var exit *exec.ExitError
+		if errors.As(err, &exit) {
+			return exit.ExitCode()
+		}
+		if err != nil {
+			t.Fatalf("waiting for the example: %v", err)
+		}
+		return 0
+	case <-time.After(15 * time.Second):
+		t.Fatal("the example did not exit within 15s")
+		return -1
+	}
+}
+
+var urlRE = regexp.MustCompile(`msg=listening url=(\S+)`)
+
+// TestBinaryRunsWithoutServices proves that `go run ./examples/chi` works on
+// a machine with no Redis, no PostgreSQL and no configuration.
+func TestBinaryRunsWithoutServices(t *testing.T) {
+	t.Parallel()
+	cmd, lines := start(t, "ADDR=127.0.0.1:0")
+	var url string
+	var logs []string
+	timeout := time.After(30 * time.Second)
+	for url == "" {
+		select {
+		case line, ok := <-lines:
+			if !ok {
+				t.Fatalf("the example exited before listening; its log:\n%s", strings.Join(logs, "\n"))
+			}
+			logs = append(logs, line)
+			if m := urlRE.FindStringSubmatch(line); m != nil {
+				url = m[1]
+			}
+		case <-timeout:
+			t.Fatalf("the example did not log its address within 30s; its log:\n%s", strings.Join(logs, "\n"))
+		}
+	}
+	if log := strings.Join(logs, "\n"); !strings.Contains(log, "level=WARN") || !strings.Contains(log, "SESSION_SECRET is not set") {
+		t.Errorf("log before listening:\n%s\nwant a warning that SESSION_SECRET is not set", log)
+	}
+
+	client := &http.Client{Timeout: 10 * time.Second}
+	for _, tt := range []struct{ method, want string }{
+		{http.MethodGet, `{"views":0}`},
+		{http.MethodPost, `{"views":1}`},
+	} {
+		req, _ := http.NewRequest(tt.method, url+"/api/views", nil)
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatalf("%s /api/views: %v", tt.method, err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || !json.Valid(body) || string(bytes.TrimSpace(body)) != tt.want {
+			t.Errorf("%s /api/views = %d %s; want 200 %s", tt.method, resp.StatusCode, body, tt.want)
+		}
+	}
+
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatalf("interrupt: %v", err)
+	}
+	if code := wait(t, cmd); code != 0 {
+		t.Errorf("exit status after SIGINT = %d; want 0", code)
+	}
+}
+
+// TestBinaryRejectsShortSecret: a bad setting stops the program at start
+// with the manager's error, not at the first request.
+func TestBinaryRejectsShortSecret(t *testing.T) {
+	t.Parallel()
+	cmd, lines := start(t, "ADDR=127.0.0.1:0", "SESSION_SECRET=too-short")
+	var logs []string
+	timeout := time.After(30 * time.Second)
+	for done := false; !done; { // until the program exits and closes stderr
+		select {
+		case line, ok := <-lines:
+			if done = !ok; ok {
+				logs = append(logs, line)
+			}
+		case <-timeout:
+			t.Fatalf("the example did not exit within 30s; its log:\n%s", strings.Join(logs, "\n"))
+		}
+	}
+	code := wait(t, cmd)
+	log := strings.Join(logs, "\n")
+	if code != 1 || !strings.Contains(log, "SESSION_SECRET") || !strings.Contains(log, "at least 32") {
+		t.Errorf("with a 9-byte SESSION_SECRET: exit status %d, log:\n%s\nwant status 1 and an error naming SESSION_SECRET and the 32-byte minimum", code, log)
+	}
+}

@@ -1,0 +1,199 @@
+package main
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+
+	"github.com/sessionkit/sessionkit/core"
+	"github.com/sessionkit/sessionkit/examples/internal/contract"
+)
+
+// browserStepTimeout bounds each step of the browser test.
+const browserStepTimeout = 20 * time.Second
+
+// chromium returns the path of a Chromium or Chrome binary. Without one the
+// test is skipped, or fails under CI=true, where a missing browser means a
+// broken CI image.
+func chromium(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	msg := "no Chromium found (looked for chromium, chromium-browser, google-chrome): install it with apt-get install chromium; .ci/run installs it"
+	if os.Getenv("CI") == "true" {
+		t.Fatal(msg)
+	}
+	t.Skip(msg)
+	return ""
+}
+
+// pageState is what the HTML page shows, read in the browser.
+type pageState struct {
+	Views string `json:"views"`
+	User  string `json:"user"`
+	Flash string `json:"flash"`
+}
+
+const readPage = `(() => {
+	const text = id => document.getElementById(id)?.textContent ?? "";
+	return {views: text("views"), user: text("user"), flash: text("flash")};
+})()`
+
+// TestBrowser drives headless Chromium through the HTML page: log in with
+// the form, count, reload, check the cookie is out of reach of scripts,
+// leave a flash message and log out.
+func TestBrowser(t *testing.T) {
+	t.Parallel()
+	execPath := chromium(t)
+
+	url := contract.Serve(t, newHandler)
+
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+		chromedp.ExecPath(execPath),
+		chromedp.Flag("headless", true),
+		chromedp.Flag("no-sandbox", true),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.Flag("no-default-browser-check", true),
+		chromedp.UserDataDir(t.TempDir()),
+	)
+	defer cancelAlloc()
+	ctx, cancel := chromedp.NewContext(allocCtx)
+	defer cancel()
+
+	// The first Do starts the browser, which lives as long as the context of
+	// that call, so it gets no timeout; a timer bounds the start instead.
+	started := make(chan error, 1)
+	go func() { started <- chromedp.Do(ctx) }()
+	select {
+	case err := <-started:
+		if err != nil {
+			t.Fatalf("starting Chromium at %s: %v", execPath, err)
+		}
+	case <-time.After(time.Minute):
+		cancel()
+		t.Fatalf("Chromium at %s did not start within a minute", execPath)
+	}
+
+	b := &browser{t: t, ctx: ctx, url: url}
+	b.navigate("open the page", chromedp.Navigate(url))
+	b.expect("a new visitor", pageState{Views: "0"})
+
+	b.navigate("log in", chromedp.SetValue(chromedp.CSS(`input[name="user"]`), "alice"), chromedp.Click(chromedp.ID("login")))
+	b.expect("after login", pageState{Views: "0", User: "alice"})
+	b.navigate("count", chromedp.Click(chromedp.ID("count")))
+	b.navigate("count again", chromedp.Click(chromedp.ID("count")))
+	b.expect("after counting twice", pageState{Views: "2", User: "alice"})
+	b.navigate("reload", chromedp.Reload())
+	b.expect("after a reload", pageState{Views: "2", User: "alice"})
+
+	ck := b.sessionCookie()
+	if ck == nil {
+		t.Fatalf("the browser holds no %q cookie after login", core.DefaultCookieName)
+	}
+	if !ck.HTTPOnly || ck.SameSite != network.CookieSameSiteLax {
+		t.Errorf("session cookie: HttpOnly %v, SameSite %q; want HttpOnly, Lax", ck.HTTPOnly, ck.SameSite)
+	}
+	if js := b.eval("document.cookie"); strings.Contains(js, core.DefaultCookieName+"=") {
+		t.Errorf("document.cookie = %q; the HttpOnly session cookie must not be visible to scripts", js)
+	}
+
+	b.navigate("leave a flash message", chromedp.SetValue(chromedp.CSS(`input[name="msg"]`), "<b>saved</b>"), chromedp.Click(chromedp.ID("send-flash")))
+	b.expect("with a flash message", pageState{Views: "2", User: "alice", Flash: "<b>saved</b>"})
+	if n := b.eval(`String(document.querySelectorAll("#flash b").length)`); n != "0" {
+		t.Errorf("the flash message was rendered as HTML (%s <b> elements); want it escaped", n)
+	}
+	b.navigate("reload", chromedp.Reload())
+	b.expect("after a reload, the flash message is gone", pageState{Views: "2", User: "alice"})
+
+	b.navigate("log out", chromedp.Click(chromedp.ID("logout")))
+	b.expect("after logout", pageState{Views: "0"})
+	if ck := b.sessionCookie(); ck != nil {
+		t.Errorf("the browser still holds session cookie %q after logout", ck.Value)
+	}
+	b.navigate("reload", chromedp.Reload())
+	b.expect("after logout and a reload", pageState{Views: "0"})
+}
+
+// browser runs the steps of TestBrowser, each bounded by
+// browserStepTimeout.
+type browser struct {
+	t   *testing.T
+	ctx context.Context
+	url string
+}
+
+func (b *browser) step() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(b.ctx, browserStepTimeout)
+}
+
+// navigate runs actions that load a page (a navigation, a reload or a
+// form submission, whose redirect it follows) and checks that the browser
+// lands on the example's page.
+func (b *browser) navigate(name string, actions ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	ctx, cancel := b.step()
+	defer cancel()
+	resp, err := chromedp.RunResponse(ctx, actions...)
+	if err != nil {
+		b.t.Fatalf("%s: %v", name, err)
+	}
+	if resp.Status != 200 || resp.URL != b.url+"/" {
+		b.t.Fatalf("%s: landed on %s with status %d; want the page, 200", name, resp.URL, resp.Status)
+	}
+}
+
+func (b *browser) expect(name string, want pageState) {
+	b.t.Helper()
+	ctx, cancel := b.step()
+	defer cancel()
+	got, err := chromedp.Run(ctx, chromedp.Evaluate[pageState](readPage))
+	if err != nil {
+		b.t.Fatalf("%s: reading the page: %v", name, err)
+	}
+	if got != want {
+		b.t.Errorf("%s: page shows %+v; want %+v", name, got, want)
+	}
+}
+
+func (b *browser) eval(expr string) string {
+	b.t.Helper()
+	ctx, cancel := b.step()
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[string](expr))
+	if err != nil {
+		b.t.Fatalf("evaluating %s: %v", expr, err)
+	}
+	return v
+}
+
+// sessionCookie returns the session cookie the browser holds for the page,
+// or nil.
+func (b *browser) sessionCookie() *network.Cookie {
+	b.t.Helper()
+	ctx, cancel := b.step()
+	defer cancel()
+	res, err := chromedp.Call(ctx, network.GetCookies, network.GetCookiesParams{URLs: []string{b.url + "/"}})
+	if err != nil {
+		b.t.Fatalf("reading the browser's cookies: %v", err)
+	}
+	for _, c := range res.Cookies {
+		if c.Name == core.DefaultCookieName {
+			return c
+		}
+	}
+	return nil
+}

@@ -1,0 +1,59 @@
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+
+	"github.com/sessionkit/sessionkit/core"
+)
+
+// NewManager returns the examples' session manager for cfg and store (nil
+// means core's memory store). Session failures that reach the manager's
+// error handler, such as a failed commit, are logged to logger and answered
+// with a generic JSON 500, like the API's own errors.
+func NewManager(cfg Config, store core.Store, logger *slog.Logger) (*core.Manager, error) {
+	mgr, err := core.New(core.Config{
+		Secrets:     cfg.Secrets,
+		Store:       store,
+		IdleTimeout: cfg.IdleTimeout,
+		Lifetime:    cfg.Lifetime,
+		Logger:      logger,
+		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
+			logger.ErrorContext(r.Context(), "session error", "error", err, "method", r.Method, "path", r.URL.Path)
+			if !errors.Is(err, core.ErrHeadersSent) {
+				WriteJSON(w, http.StatusInternalServerError, errorBody(internalError))
+			}
+		},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("session manager (check SESSION_SECRET, SESSION_IDLE_TIMEOUT and SESSION_LIFETIME): %w", err)
+	}
+	return mgr, nil
+}
+
+// Open returns the manager for cfg, with its store, and a function that
+// closes both. Without secrets it generates a random one and logs a
+// warning: sessions then end when the process does.
+func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*core.Manager, func(), error) {
+	if len(cfg.Secrets) == 0 {
+		cfg.Secrets = [][]byte{[]byte(rand.Text() + rand.Text())}
+		logger.Warn("SESSION_SECRET is not set: using a random secret, so sessions will not survive a restart")
+	}
+	store, release, err := OpenStore(ctx, cfg, logger)
+	if err != nil {
+		return nil, nil, err
+	}
+	mgr, err := NewManager(cfg, store, logger)
+	if err != nil {
+		release()
+		return nil, nil, err
+	}
+	return mgr, func() {
+		mgr.Close()
+		release()
+	}, nil
+}

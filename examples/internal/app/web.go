@@ -1,0 +1,152 @@
+package app
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"net/url"
+	"strings"
+	"unicode/utf8"
+)
+
+// Limits on what clients may store.
+const (
+	// MaxValueBytes bounds the body of PUT /api/kv/{key}: 64 KiB.
+	MaxValueBytes = 64 << 10
+	// MaxFieldBytes bounds the form fields user and msg, and kv keys.
+	MaxFieldBytes = 256
+)
+
+const internalError = "internal server error"
+
+// Error is a client error: its Status and Message are sent to the client
+// as they are. Any other error becomes a 500 with a generic message.
+type Error struct {
+	Status  int
+	Message string
+}
+
+// Error returns the message.
+func (e *Error) Error() string { return e.Message }
+
+// Errorf returns an *Error with the status and a formatted message.
+func Errorf(status int, format string, args ...any) error {
+	return &Error{Status: status, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorResponse returns the status and JSON body for err. An *Error is
+// sent as it is; anything else, a session or store failure above all, is
+// logged with slog.Default and becomes a 500 whose body says nothing of the
+// cause.
+func ErrorResponse(r *http.Request, err error) (int, map[string]string) {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Status, errorBody(e.Message)
+	}
+	slog.ErrorContext(r.Context(), "request failed", "error", err, "method", r.Method, "path", r.URL.Path)
+	return http.StatusInternalServerError, errorBody(internalError)
+}
+
+func errorBody(msg string) map[string]string { return map[string]string{"error": msg} }
+
+// WriteJSON writes v as a JSON response with the status.
+func WriteJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}
+
+// Reply answers an API request on plain net/http: err as ErrorResponse
+// says, a form post from the page (see FromPage) with 303 See Other to /,
+// and anything else with v as JSON.
+func Reply(w http.ResponseWriter, r *http.Request, v any, err error) {
+	switch {
+	case err != nil:
+		status, body := ErrorResponse(r, err)
+		WriteJSON(w, status, body)
+	case FromPage(r):
+		http.Redirect(w, r, "/", http.StatusSeeOther)
+	default:
+		WriteJSON(w, http.StatusOK, v)
+	}
+}
+
+// FromPage reports whether r is a form post from the HTML page, to be
+// answered with a redirect to the page rather than JSON: a POST whose
+// Accept header lists text/html, as browsers send when submitting a form.
+// API clients (curl, fetch, XMLHttpRequest) send */* or application/json
+// by default and get JSON. This keeps the forms plain HTML, with no hidden
+// fields or scripts, and no client-supplied redirect target.
+func FromPage(r *http.Request) bool {
+	if r.Method != http.MethodPost {
+		return false
+	}
+	for _, part := range strings.Split(r.Header.Get("Accept"), ",") {
+		mt, params, err := mime.ParseMediaType(part)
+		if err == nil && mt == "text/html" && params["q"] != "0" {
+			return true
+		}
+	}
+	return false
+}
+
+// ReadValue reads r's body as a kv value: UTF-8 text of at most
+// MaxValueBytes. It returns an *Error (413 or 400) otherwise.
+func ReadValue(r *http.Request) (string, error) {
+	b, err := io.ReadAll(io.LimitReader(r.Body, MaxValueBytes+1))
+	switch {
+	case err != nil:
+		return "", Errorf(http.StatusBadRequest, "cannot read the request body")
+	case len(b) > MaxValueBytes:
+		return "", Errorf(http.StatusRequestEntityTooLarge, "value larger than %d bytes", MaxValueBytes)
+	case !utf8.Valid(b):
+		return "", Errorf(http.StatusBadRequest, "value is not UTF-8 text")
+	}
+	return string(b), nil
+}
+
+// Field returns the form field value with surrounding space trimmed, or a
+// 400 *Error naming the field when it is empty or longer than
+// MaxFieldBytes.
+func Field(name, value string) (string, error) {
+	value = strings.TrimSpace(value)
+	if value == "" || len(value) > MaxFieldBytes {
+		return "", Errorf(http.StatusBadRequest, "%s must be 1 to %d bytes", name, MaxFieldBytes)
+	}
+	return value, nil
+}
+
+// PathParam returns a path parameter's value decoded: routers match on
+// the escaped path when the request has one (a key such as "a/b" arrives
+// as a%2Fb) and then hand over raw values, so this decodes them the way
+// gin does with UseRawPath and UnescapePathValues.
+func PathParam(r *http.Request, raw string) string {
+	if r.URL.RawPath == "" {
+		return raw
+	}
+	if v, err := url.PathUnescape(raw); err == nil {
+		return v
+	}
+	return raw
+}
+
+// reserved are the session keys the other routes own: the kv routes store
+// strings, so letting them overwrite "views" would break GET /api/views.
+var reserved = map[string]bool{"views": true, "user": true, "flash": true}
+
+// CheckKey returns a 400 *Error for a key the kv routes must not use: one
+// of the keys the other routes own (views, user, flash), or one longer than
+// MaxFieldBytes.
+func CheckKey(key string) error {
+	switch {
+	case reserved[key]:
+		return Errorf(http.StatusBadRequest, "key %q is used by the other routes", key)
+	case key == "" || len(key) > MaxFieldBytes:
+		return Errorf(http.StatusBadRequest, "key must be 1 to %d bytes", MaxFieldBytes)
+	}
+	return nil
+}

@@ -13,7 +13,7 @@ import (
 // What is written:
 //   - a new session: nothing, unless it was modified or SaveUninitialized is
 //     on; then the whole record under a fresh ID.
-//   - a regenerated or cleared session: the whole record.
+//   - a regenerated session: the whole record, under its new ID.
 //   - a modified session: a Patch of the changed keys when the store is a
 //     Patcher, otherwise a read-modify-write of those keys.
 //   - an unmodified session: at most a throttled Touch.
@@ -34,11 +34,12 @@ func (s *Session) commit(ctx context.Context) error {
 		return fmt.Errorf("%w: Regenerate after the response headers were sent; the session keeps its old ID", ErrHeadersSent)
 	}
 	now := time.Now()
-	for len(s.oldKeys) > 0 {
-		if err := s.storeDelete(ctx, s.oldKeys[0]); err != nil {
+	if s.destroyed {
+		// Destroy is a logout: it takes effect even if saving whatever
+		// the handler set afterwards fails.
+		if err := s.deleteOld(ctx); err != nil {
 			return err
 		}
-		s.oldKeys = s.oldKeys[1:]
 	}
 	if !s.loaded && s.m.cfg.SaveUninitialized && !s.hasTok {
 		if err := s.load(ctx); err != nil {
@@ -78,12 +79,6 @@ func (s *Session) commit(ctx context.Context) error {
 		}
 		s.isNew = false
 		moved, issue = true, true
-	case s.cleared:
-		if err := s.storeSave(ctx, now); err != nil {
-			return err
-		}
-		moved = true
-		issue = s.touchDue(now) || s.resign || s.dirtyMeta || s.m.cfg.Rolling
 	default:
 		found, err := s.storePatch(ctx, now)
 		if err != nil {
@@ -96,6 +91,11 @@ func (s *Session) commit(ctx context.Context) error {
 		}
 		moved = true
 		issue = s.touchDue(now) || s.resign || s.dirtyMeta || s.m.cfg.Rolling
+	}
+	// A record left behind by Regenerate goes only once the new one is
+	// safe, so a failed save does not also lose the old session.
+	if err := s.deleteOld(ctx); err != nil {
+		return err
 	}
 	s.clean()
 	if issue && !s.sealed {
@@ -112,11 +112,23 @@ func (s *Session) commit(ctx context.Context) error {
 	return nil
 }
 
+// deleteOld deletes the records Regenerate and Destroy left behind.
+func (s *Session) deleteOld(ctx context.Context) error {
+	for len(s.oldKeys) > 0 {
+		if err := s.storeDelete(ctx, s.oldKeys[0]); err != nil {
+			return err
+		}
+		s.oldKeys = s.oldKeys[1:]
+	}
+	s.destroyed = false
+	return nil
+}
+
 // clean marks the in-memory state as committed.
 func (s *Session) clean() {
 	clear(s.set)
 	clear(s.del)
-	s.cleared, s.regenerated, s.dirtyMeta, s.touchNow = false, false, false, false
+	s.regenerated, s.dirtyMeta, s.touchNow = false, false, false
 	if s.loaded && s.loadErr == nil && s.id != "" && !s.isNew {
 		s.hasTok = true
 	}

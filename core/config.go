@@ -142,7 +142,7 @@ type CookieConfig struct {
 	AllowScriptAccess bool
 
 	// Partitioned sets the Partitioned attribute (CHIPS), for sessions in
-	// third-party iframes. The default is false.
+	// third-party iframes. It requires SecureAlways. The default is false.
 	Partitioned bool
 
 	// SessionOnly makes the cookie a browser-session cookie, without
@@ -206,11 +206,13 @@ func (c Config) validate() error {
 	if !validCookieName(ck.Name) {
 		return bad("cookie name %q is not a valid token", ck.Name)
 	}
-	if strings.ContainsAny(ck.Path, ";\x00\r\n") || !strings.HasPrefix(ck.Path, "/") {
-		return bad("cookie path %q must start with / and contain no ';' or control characters", ck.Path)
+	// net/http would silently drop an invalid Domain (making the cookie
+	// host-only) or strip bytes from the Path; refuse them here instead.
+	if !strings.HasPrefix(ck.Path, "/") || (&http.Cookie{Name: "n", Path: ck.Path}).Valid() != nil {
+		return bad("cookie path %q must start with / and contain only printable ASCII other than ';'", ck.Path)
 	}
-	if strings.ContainsAny(ck.Domain, ";\x00\r\n ") {
-		return bad("cookie domain %q contains invalid characters", ck.Domain)
+	if ck.Domain != "" && (&http.Cookie{Name: "n", Domain: ck.Domain}).Valid() != nil {
+		return bad("cookie domain %q is not a valid domain name or IP address", ck.Domain)
 	}
 	if ck.Secure < SecureAuto || ck.Secure > SecureNever {
 		return bad("unknown SecureMode %d", ck.Secure)
@@ -231,6 +233,9 @@ func (c Config) validate() error {
 	}
 	if ck.SameSite == http.SameSiteNoneMode && ck.Secure != SecureAlways {
 		return bad("SameSite=None requires Cookie.Secure = SecureAlways")
+	}
+	if ck.Partitioned && ck.Secure != SecureAlways {
+		return bad("a Partitioned cookie requires Cookie.Secure = SecureAlways; browsers reject it without Secure")
 	}
 	if c.Header != "" && !validCookieName(c.Header) {
 		return bad("header name %q is not a valid token", c.Header)

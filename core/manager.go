@@ -54,6 +54,11 @@ func (m *Manager) storeContext(ctx context.Context) (context.Context, context.Ca
 	if m.cfg.StoreTimeout < 0 {
 		return ctx, func() {}
 	}
+	// A request deadline that comes first already bounds the call, and a
+	// derived context would cost four allocations.
+	if d, ok := ctx.Deadline(); ok && time.Until(d) <= m.cfg.StoreTimeout {
+		return ctx, func() {}
+	}
 	return context.WithTimeout(ctx, m.cfg.StoreTimeout)
 }
 

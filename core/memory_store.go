@@ -4,10 +4,14 @@ import (
 	"context"
 	"hash/maphash"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
-const memShards = 64
+const (
+	memShards      = 64
+	fullSweepEvery = time.Second
+)
 
 // MemoryStoreOptions configures NewMemoryStore. The zero value is ready to
 // use.
@@ -19,8 +23,9 @@ type MemoryStoreOptions struct {
 
 	// MaxSessions caps the number of stored sessions, to bound memory under
 	// a flood of new sessions. When the cap is reached, saving a new session
-	// first evicts expired ones and otherwise fails with ErrStoreFull;
-	// existing sessions keep working. Zero means no cap.
+	// first evicts expired ones (sweeping the whole store at most once a
+	// second, so a flood at the cap stays cheap) and otherwise fails with
+	// ErrStoreFull; existing sessions keep working. Zero means no cap.
 	MaxSessions int
 }
 
@@ -31,9 +36,12 @@ type MemoryStoreOptions struct {
 // store such as Redis or PostgreSQL once the app runs on more than one
 // machine. Call Close to stop the sweeper.
 type MemoryStore struct {
-	seed     maphash.Seed
-	shards   [memShards]memShard
-	perShard int
+	seed   maphash.Seed
+	shards [memShards]memShard
+	max    int64
+	n      atomic.Int64 // records held, expired or not
+	// lastFull is when Save last swept for lack of room, in Unix ns.
+	lastFull atomic.Int64
 	stop     chan struct{}
 	done     chan struct{}
 	once     sync.Once
@@ -58,7 +66,7 @@ func NewMemoryStore(opts MemoryStoreOptions) *MemoryStore {
 		s.shards[i].recs = make(map[string]memRecord)
 	}
 	if opts.MaxSessions > 0 {
-		s.perShard = (opts.MaxSessions + memShards - 1) / memShards
+		s.max = int64(opts.MaxSessions)
 	}
 	interval := opts.CleanupInterval
 	if interval == 0 {
@@ -127,20 +135,39 @@ func (s *MemoryStore) Save(ctx context.Context, key string, rec Record) error {
 	}
 	sh := s.shard(key)
 	sh.mu.Lock()
-	defer sh.mu.Unlock()
-	if _, exists := sh.recs[key]; !exists && s.perShard > 0 && len(sh.recs) >= s.perShard {
-		now := time.Now()
-		for k, r := range sh.recs {
-			if !live(r, now) {
-				delete(sh.recs, k)
+	_, exists := sh.recs[key]
+	if !exists && !s.reserve() {
+		// Full: evict expired records everywhere, then try once more. The
+		// sweep runs at most once per fullSweepEvery, so a flood of new
+		// sessions at the cap fails fast instead of sweeping each time.
+		sh.mu.Unlock()
+		if last := s.lastFull.Load(); time.Since(time.Unix(0, last)) >= fullSweepEvery && s.lastFull.CompareAndSwap(last, time.Now().UnixNano()) {
+			if _, err := s.Cleanup(ctx); err != nil {
+				return err
 			}
 		}
-		if len(sh.recs) >= s.perShard {
+		sh.mu.Lock()
+		if _, exists = sh.recs[key]; !exists && !s.reserve() {
+			sh.mu.Unlock()
 			return ErrStoreFull
 		}
 	}
 	sh.recs[key] = memRecord{values: vals, expiry: rec.Expiry}
+	sh.mu.Unlock()
 	return nil
+}
+
+// reserve counts one more record, unless that would exceed MaxSessions.
+func (s *MemoryStore) reserve() bool {
+	for {
+		n := s.n.Load()
+		if s.max > 0 && n >= s.max {
+			return false
+		}
+		if s.n.CompareAndSwap(n, n+1) {
+			return true
+		}
+	}
 }
 
 // Delete implements Store.
@@ -150,7 +177,10 @@ func (s *MemoryStore) Delete(ctx context.Context, key string) error {
 	}
 	sh := s.shard(key)
 	sh.mu.Lock()
-	delete(sh.recs, key)
+	if _, ok := sh.recs[key]; ok {
+		delete(sh.recs, key)
+		s.n.Add(-1)
+	}
 	sh.mu.Unlock()
 	return nil
 }
@@ -258,6 +288,7 @@ func (s *MemoryStore) Cleanup(ctx context.Context) (int, error) {
 		for k, r := range sh.recs {
 			if !live(r, now) {
 				delete(sh.recs, k)
+				s.n.Add(-1)
 				n++
 			}
 		}

@@ -14,7 +14,7 @@ import "net/http"
 func (m *Manager) Handler(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s, r := m.Begin(w, r)
-		hw := s.Wrap(w, func(w http.ResponseWriter, err error) { m.cfg.ErrorHandler(w, r, err) })
+		hw := s.Wrap(w, nil) // nil: report through m.cfg.ErrorHandler
 		done := false
 		defer func() {
 			if !done {

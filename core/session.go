@@ -40,14 +40,13 @@ type Session struct {
 	unusable error // set for sessions with no middleware behind them
 	loaded   bool
 	loadErr  error
-	failed  error // sticky error from Set; reported at commit
-	isNew   bool  // no record in the store
+	failed   error // sticky error from Set; reported at commit
+	isNew    bool  // no record in the store
 
-	values  map[string][]byte
-	owned   bool // values is a private copy, safe to modify
-	set     map[string]struct{}
-	del     map[string]struct{}
-	cleared bool
+	values map[string][]byte
+	owned  bool // values is a private copy, safe to modify
+	set    map[string]struct{}
+	del    map[string]struct{}
 
 	id       string
 	key      string
@@ -59,6 +58,7 @@ type Session struct {
 	regenerated bool // must be saved whole under a new ID
 	touchNow    bool
 	oldKeys     []string // records to delete at commit
+	destroyed   bool     // Destroy ran: delete oldKeys before anything else
 	clearCookie bool     // send an expired cookie unless a new one is issued
 	sealed      bool     // Commit ran: the headers are on their way
 	abandoned   bool
@@ -110,12 +110,14 @@ func (s *Session) load(ctx context.Context) error {
 	return nil
 }
 
-// forget drops the client's token: its session is gone.
+// forget drops the client's token: its session is gone, and so is that
+// session's RememberMe choice.
 func (s *Session) forget() {
 	s.hasTok = false
 	s.resign = false
 	s.clearCookie = true
 	s.id, s.key = "", ""
+	s.remember = 0
 }
 
 func (s *Session) ready() error {
@@ -268,7 +270,9 @@ func (s *Session) deleteLocked(key string) error {
 	return nil
 }
 
-// Clear removes every key. The next commit replaces the whole record.
+// Clear removes every key. Like any change it is committed per key, as
+// deletions, so it never recreates a session another request ended
+// meanwhile.
 func (s *Session) Clear() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -276,10 +280,11 @@ func (s *Session) Clear() error {
 		return err
 	}
 	s.own()
+	for k := range s.values {
+		s.del[k] = struct{}{}
+	}
 	clear(s.values)
 	clear(s.set)
-	clear(s.del)
-	s.cleared = true
 	return nil
 }
 
@@ -320,6 +325,7 @@ func (s *Session) Destroy() {
 	if s.key != "" && (!s.loaded || !s.isNew) {
 		s.oldKeys = append(s.oldKeys, s.key)
 	}
+	s.destroyed = true
 	s.hasTok, s.resign = false, false
 	s.clearCookie = true
 	s.id, s.key = "", ""
@@ -327,7 +333,7 @@ func (s *Session) Destroy() {
 	// a failed load no longer matters because nothing of it survives.
 	s.loaded, s.loadErr, s.isNew = true, nil, true
 	s.values, s.owned = nil, false
-	s.set, s.del, s.cleared = nil, nil, false
+	s.set, s.del = nil, nil
 	s.regenerated, s.dirtyMeta, s.touchNow = false, false, false
 	s.remember = 0
 	s.created = time.Now()
@@ -344,12 +350,12 @@ func (s *Session) Reload(ctx context.Context) error {
 	if s.regenerated || (s.loaded && s.isNew) {
 		// Nothing stored to reload from: the changes are simply dropped.
 		s.values, s.owned = nil, false
-		s.set, s.del, s.cleared = nil, nil, false
+		s.set, s.del = nil, nil
 		return s.loadErr
 	}
 	s.loaded, s.loadErr = false, nil
 	s.values, s.owned = nil, false
-	s.set, s.del, s.cleared = nil, nil, false
+	s.set, s.del = nil, nil
 	s.failed = nil
 	return s.load(ctx)
 }
@@ -397,5 +403,5 @@ func (s *Session) Save(ctx context.Context) error {
 }
 
 func (s *Session) dirty() bool {
-	return len(s.set) > 0 || len(s.del) > 0 || s.cleared || s.regenerated || s.dirtyMeta
+	return len(s.set) > 0 || len(s.del) > 0 || s.regenerated || s.dirtyMeta
 }

@@ -37,12 +37,28 @@ const (
 	flagForget     = 1 << 1
 )
 
-// signer signs and verifies tokens with a list of secrets. HMAC states are
-// pooled: building one costs several allocations per request otherwise.
+// tokenEncoding is strict, so non-zero padding bits make a value invalid
+// rather than a second spelling of the same token. (Decode still skips CR
+// and LF; decode rejects those by checking the length.)
+var tokenEncoding = base64.RawURLEncoding.Strict()
+
+// signer signs and verifies tokens with a list of secrets. HMAC states and
+// decoding buffers are pooled: without them verifying a cookie costs several
+// allocations per request, because hash.Hash is an interface and everything
+// passed to it escapes.
 type signer struct {
 	domain []byte
-	pools  []sync.Pool
+	pools  []sync.Pool // of *macState, one pool per secret
+	bufs   sync.Pool   // of *[decodeBufLen]byte
 }
+
+// macState is a pooled HMAC with room for its sum.
+type macState struct {
+	h   hash.Hash
+	sum [macLen]byte
+}
+
+const decodeBufLen = tokenHeaderLen + maxIDLen + macLen + 3
 
 func newSigner(cookieName string, secrets [][]byte) *signer {
 	s := &signer{
@@ -51,19 +67,32 @@ func newSigner(cookieName string, secrets [][]byte) *signer {
 	}
 	for i, sec := range secrets {
 		key := append([]byte(nil), sec...)
-		s.pools[i].New = func() any { return hmac.New(sha256.New, key) }
+		s.pools[i].New = func() any { return &macState{h: hmac.New(sha256.New, key)} }
 	}
+	s.bufs.New = func() any { return new([decodeBufLen]byte) }
 	return s
 }
 
+// mac appends the MAC of payload under secret i to out.
 func (s *signer) mac(i int, payload []byte, out []byte) []byte {
-	h := s.pools[i].Get().(hash.Hash)
-	h.Reset()
-	h.Write(s.domain)
-	h.Write(payload)
-	out = h.Sum(out)
-	s.pools[i].Put(h)
+	m := s.pools[i].Get().(*macState)
+	m.h.Reset()
+	m.h.Write(s.domain)
+	m.h.Write(payload)
+	out = append(out, m.h.Sum(m.sum[:0])...)
+	s.pools[i].Put(m)
 	return out
+}
+
+// verify reports whether sig is the MAC of payload under secret i.
+func (s *signer) verify(i int, payload, sig []byte) bool {
+	m := s.pools[i].Get().(*macState)
+	m.h.Reset()
+	m.h.Write(s.domain)
+	m.h.Write(payload)
+	ok := hmac.Equal(m.h.Sum(m.sum[:0]), sig)
+	s.pools[i].Put(m)
+	return ok
 }
 
 // encode signs t with the first secret.
@@ -82,25 +111,27 @@ func (s *signer) encode(t token) string {
 	b = binary.BigEndian.AppendUint64(b, uint64(t.touched.UnixMilli()))
 	b = append(b, t.id...)
 	b = s.mac(0, b, b)
-	return base64.RawURLEncoding.EncodeToString(b)
+	return tokenEncoding.EncodeToString(b)
 }
 
 // decode verifies v and returns its token, and which secret verified it.
-// Any malformed, truncated, oversized or forged value yields ok == false.
+// Any malformed, truncated, oversized or forged value yields ok == false, as
+// does any encoding of a valid token other than the one encode produces, so
+// exactly one cookie value names each token.
 func (s *signer) decode(v string) (t token, secret int, ok bool) {
 	if len(v) > maxTokenLen || len(v) < (tokenHeaderLen+minIDLen+macLen)*4/3 {
 		return token{}, 0, false
 	}
-	var buf [tokenHeaderLen + maxIDLen + macLen + 3]byte
-	n, err := base64.RawURLEncoding.Decode(buf[:], []byte(v))
-	if err != nil || n < tokenHeaderLen+minIDLen+macLen {
+	buf := s.bufs.Get().(*[decodeBufLen]byte)
+	defer s.bufs.Put(buf)
+	n, err := tokenEncoding.Decode(buf[:], []byte(v))
+	if err != nil || n < tokenHeaderLen+minIDLen+macLen || n > tokenHeaderLen+maxIDLen+macLen || tokenEncoding.EncodedLen(n) != len(v) {
 		return token{}, 0, false
 	}
 	payload, sig := buf[:n-macLen], buf[n-macLen:n]
-	var want [macLen]byte
 	secret = -1
 	for i := range s.pools {
-		if hmac.Equal(s.mac(i, payload, want[:0]), sig) {
+		if s.verify(i, payload, sig) {
 			secret = i
 			break
 		}

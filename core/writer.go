@@ -31,10 +31,23 @@ type ResponseWriter struct {
 
 // Wrap returns w wrapped so the session commits before the headers are
 // sent. onError is called with the underlying writer when the commit fails
-// before any header was written. Call Finish after the handler returns.
+// before any header was written; nil means the manager's ErrorHandler. Call
+// Finish after the handler returns.
 func (s *Session) Wrap(w http.ResponseWriter, onError func(http.ResponseWriter, error)) *ResponseWriter {
 	s.rw = ResponseWriter{w: w, s: s, onError: onError}
 	return &s.rw
+}
+
+// fail reports a commit error through the error callback.
+func (w *ResponseWriter) fail(to http.ResponseWriter, err error) {
+	switch {
+	case w.onError != nil:
+		w.onError(to, err)
+	case w.s.m != nil:
+		w.s.m.HandleError(to, w.s.req, err)
+	default: // a session without a manager, from Unavailable
+		http.Error(to, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+	}
 }
 
 // Header implements http.ResponseWriter.
@@ -63,7 +76,7 @@ func (w *ResponseWriter) commit() bool {
 	w.wroteHeader = true
 	if err := w.s.Commit(); err != nil {
 		w.replaced = true
-		w.onError(w.w, err)
+		w.fail(w.w, err)
 		return false
 	}
 	return true
@@ -109,7 +122,7 @@ func (w *ResponseWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 		w.wroteHeader = true
 		if err := w.s.Commit(); err != nil {
 			w.replaced = true
-			w.onError(w.w, err)
+			w.fail(w.w, err)
 			return nil, nil, fmt.Errorf("sessionkit: hijack: %w", err)
 		}
 	}
@@ -155,7 +168,7 @@ func (w *ResponseWriter) Finish() {
 		if !errors.Is(err, ErrHeadersSent) {
 			err = fmt.Errorf("%w: %w", ErrHeadersSent, err)
 		}
-		w.onError(discard{}, err)
+		w.fail(discard{}, err)
 	}
 }
 

@@ -1,0 +1,13 @@
+package core_test
+
+import (
+	"testing"
+
+	"go.uber.org/goleak"
+)
+
+// TestMain fails the package if any test leaves a goroutine behind: every
+// server, store sweeper and manager the tests start must be stopped.
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m)
+}

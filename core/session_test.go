@@ -1,0 +1,574 @@
+package core_test
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sessionkit/sessionkit/core"
+)
+
+func TestUninitializedSessionIsNotSaved(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		handler func(s *core.Session)
+	}{
+		{"untouched", func(*core.Session) {}},
+		{"read a key", func(s *core.Session) { core.Get[string](s, "k") }},
+		{"Has and Keys", func(s *core.Session) { s.Has("k"); s.Keys() }},
+		{"ID", func(s *core.Session) { s.ID() }},
+		{"IsNew", func(s *core.Session) { s.IsNew() }},
+		{"Delete of an absent key", func(s *core.Session) { s.Delete("k") }},
+		{"Pop of an absent key", func(s *core.Session) { core.Pop[string](s, "flash") }},
+		{"Touch", func(s *core.Session) { s.Touch() }},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			st := newCountingStore(t)
+			m := newManager(t, core.Config{Store: st, IdleTimeout: time.Hour})
+			resp := serve(m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
+				tc.handler(s)
+			})), get("/"))
+			if c := setCookies(resp, "session"); len(c) != 0 {
+				t.Errorf("Set-Cookie = %v; want none for an unmodified new session", c)
+			}
+			if n := st.Total(); n != 0 {
+				t.Errorf("%d store calls; want 0", n)
+			}
+		})
+	}
+}
+
+func TestSaveUninitialized(t *testing.T) {
+	t.Parallel()
+	for _, touch := range []bool{false, true} {
+		t.Run(fmt.Sprintf("handler uses session %v", touch), func(t *testing.T) {
+			t.Parallel()
+			st := newCountingStore(t)
+			m := newManager(t, core.Config{Store: st, SaveUninitialized: true})
+			var id string
+			resp := serve(m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
+				if touch {
+					id = s.ID()
+				}
+			})), get("/"))
+			c := sessionCookie(t, resp, "session")
+			if !live(c) {
+				t.Fatalf("Set-Cookie = %v; want a session cookie with SaveUninitialized", c)
+			}
+			if st.Calls("Save") != 1 {
+				t.Errorf("%d Save calls; want 1", st.Calls("Save"))
+			}
+			var got seen
+			serve(m.Handler(reader(&got)), get("/", c))
+			if got.isNew || (touch && got.id != id) {
+				t.Errorf("next request: IsNew = %v, ID = %q; want the stored session %q", got.isNew, got.id, id)
+			}
+		})
+	}
+}
+
+func TestRollingSendsCookieOnEveryResponse(t *testing.T) {
+	t.Parallel()
+	for _, rolling := range []bool{false, true} {
+		t.Run(fmt.Sprintf("Rolling=%v", rolling), func(t *testing.T) {
+			t.Parallel()
+			st := newCountingStore(t)
+			m := newManager(t, core.Config{Store: st, Rolling: rolling})
+			ck, _ := login(t, m, "v")
+			st.Reset()
+			handlers := map[string]http.Handler{
+				"untouched": http.NotFoundHandler(),
+				"reads":     reader(new(seen)),
+			}
+			for name, h := range handlers {
+				for i := range 3 {
+					c := sessionCookie(t, serve(m.Handler(h), get("/", ck)), "session")
+					if live(c) != rolling {
+						t.Errorf("%s request %d: Set-Cookie = %v; want one iff Rolling", name, i, c)
+					}
+					if live(c) {
+						ck = c
+					}
+				}
+			}
+			if w := st.Writes(); w != 0 {
+				t.Errorf("%d Save/Patch calls for unmodified sessions; want 0", w)
+			}
+		})
+	}
+}
+
+func TestModifiedSessionIsWrittenUnmodifiedIsNot(t *testing.T) {
+	t.Parallel()
+	st := newCountingStore(t)
+	m := newManager(t, core.Config{Store: st})
+	ck, id := login(t, m, "v1")
+	if st.Calls("Save") != 1 {
+		t.Errorf("new modified session: %d Save calls; want 1", st.Calls("Save"))
+	}
+
+	st.Reset()
+	for range 5 {
+		var got seen
+		serve(m.Handler(reader(&got)), get("/", ck))
+		if got.k != "v1" {
+			t.Fatalf("k = %q; want v1", got.k)
+		}
+	}
+	if w := st.Writes(); w != 0 {
+		t.Errorf("5 reads cost %d Save/Patch calls; want 0", w)
+	}
+	if n := st.Calls("Load"); n != 5 {
+		t.Errorf("5 reads cost %d Loads; want 5", n)
+	}
+
+	// Setting a key to the value it already has is a modification the
+	// handler asked for: it is written.
+	st.Reset()
+	serve(m.Handler(setter), get("/?v=v2", ck))
+	if st.Writes() != 1 {
+		t.Errorf("modifying an existing session: %d Save/Patch calls; want 1", st.Writes())
+	}
+	if rec, _ := st.Record(t, id); string(rec.Values["k"]) != `"v2"` {
+		t.Errorf("stored k = %s; want \"v2\"", rec.Values["k"])
+	}
+}
+
+func TestIdleTouchIsThrottled(t *testing.T) {
+	t.Parallel()
+	st := newCountingStore(t)
+	m := newManager(t, core.Config{Store: st, IdleTimeout: time.Hour, TouchInterval: time.Minute})
+	id := newID(t)
+	now := time.Now()
+	st.Put(t, id, core.Record{Values: map[string][]byte{"k": []byte(`"v"`)}, Expiry: now.Add(time.Hour)})
+	// The session was last touched two minutes ago: the first request
+	// touches it, and the many that follow within the interval do not.
+	ck := &http.Cookie{Name: "session", Value: validToken(id, now.Add(-2*time.Minute), now.Add(-2*time.Minute))}
+	for i := range 20 {
+		var got seen
+		resp := serve(m.Handler(reader(&got)), get("/", ck))
+		if got.k != "v" {
+			t.Fatalf("request %d: k = %q; want v", i, got.k)
+		}
+		if c := sessionCookie(t, resp, "session"); live(c) {
+			ck = c
+		}
+	}
+	if n := st.Calls("Touch"); n != 1 {
+		t.Errorf("20 requests within the touch interval cost %d touches; want 1", n)
+	}
+	if w := st.Writes(); w != 0 {
+		t.Errorf("idle touches cost %d Save/Patch calls; want 0 (Touch only)", w)
+	}
+	if rec, _ := st.Record(t, id); time.Until(rec.Expiry) < 59*time.Minute {
+		t.Errorf("record expires in %v after the touch; want about an hour", time.Until(rec.Expiry))
+	}
+}
+
+func TestTouchBypassesThrottle(t *testing.T) {
+	t.Parallel()
+	st := newCountingStore(t)
+	m := newManager(t, core.Config{Store: st, IdleTimeout: time.Hour})
+	ck, _ := login(t, m, "v")
+	st.Reset()
+	h := m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) { s.Touch() }))
+	for i := range 3 {
+		c := sessionCookie(t, serve(h, get("/", ck)), "session")
+		if !live(c) {
+			t.Errorf("request %d: Touch() did not re-send the cookie", i)
+		} else {
+			ck = c
+		}
+	}
+	if n := st.Calls("Touch"); n != 3 {
+		t.Errorf("3 Touch() calls cost %d store touches; want 3", n)
+	}
+	if w := st.Writes(); w != 0 {
+		t.Errorf("Touch() cost %d Save/Patch calls; want 0", w)
+	}
+}
+
+func TestConcurrentUseWithinOneRequest(t *testing.T) {
+	t.Parallel()
+	st := newCountingStore(t)
+	m := newManager(t, core.Config{Store: st})
+	ck, id := login(t, m, "v")
+	const goroutines, perG = 8, 20
+	h := m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
+		var wg sync.WaitGroup
+		for g := range goroutines {
+			wg.Go(func() {
+				for i := range perG {
+					key := fmt.Sprintf("g%d-%02d", g, i)
+					if err := s.Set(key, i); err != nil {
+						t.Errorf("Set(%q): %v", key, err)
+					}
+					if v, err := core.Get[int](s, key); err != nil || v != i {
+						t.Errorf("Get(%q) = %d, %v; want %d", key, v, err, i)
+					}
+					s.Keys()
+					s.Has("k")
+					s.ID()
+					if i%2 == 1 {
+						s.Delete(key)
+					}
+				}
+			})
+		}
+		wg.Wait()
+	}))
+	resp := serve(h, get("/", ck))
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("status = %d", resp.StatusCode)
+	}
+	rec, _ := st.Record(t, id)
+	want := []string{"k"}
+	for g := range goroutines {
+		for i := 0; i < perG; i += 2 {
+			want = append(want, fmt.Sprintf("g%d-%02d", g, i))
+		}
+	}
+	slices.Sort(want)
+	var got []string
+	for k := range rec.Values {
+		got = append(got, k)
+	}
+	slices.Sort(got)
+	if !slices.Equal(got, want) {
+		t.Errorf("stored keys = %v; want %v", got, want)
+	}
+}
+
+func TestSessionAccessors(t *testing.T) {
+	t.Parallel()
+	st := newCountingStore(t)
+	m := newManager(t, core.Config{Store: st})
+	ck, id := login(t, m, "v")
+	serve(m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
+		s.Set("b", 2)
+		s.Set("a", []int{1})
+		s.Set("null", nil)
+	})), get("/", ck))
+
+	serve(m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
+		if got := s.ID(); got != id {
+			t.Errorf("ID() = %q; want %q", got, id)
+		}
+		if s.IsNew() {
+			t.Error("IsNew() = true for a stored session")
+		}
+		if got, want := s.Keys(), []string{"a", "b", "k", "null"}; !slices.Equal(got, want) {
+			t.Errorf("Keys() = %v; want %v (sorted)", got, want)
+		}
+		for key, want := range map[string]bool{"a": true, "null": true, "zz": false} {
+			if got := s.Has(key); got != want {
+				t.Errorf("Has(%q) = %v; want %v", key, got, want)
+			}
+		}
+		if v, ok, err := core.Lookup[int](s, "b"); v != 2 || !ok || err != nil {
+			t.Errorf("Lookup(b) = %d, %v, %v; want 2, true, nil", v, ok, err)
+		}
+		if v, ok, err := core.Lookup[int](s, "zz"); v != 0 || ok || err != nil {
+			t.Errorf("Lookup(zz) = %d, %v, %v; want 0, false, nil", v, ok, err)
+		}
+		if v, ok, err := core.Lookup[*int](s, "null"); v != nil || !ok || err != nil {
+			t.Errorf("Lookup(null) = %v, %v, %v; want nil, true, nil", v, ok, err)
+		}
+		if err := s.Delete("b"); err != nil {
+			t.Errorf("Delete(b): %v", err)
+		}
+		if err := s.Delete("absent"); err != nil {
+			t.Errorf("Delete(absent) = %v; want nil", err)
+		}
+		if s.Has("b") {
+			t.Error("Has(b) after Delete = true")
+		}
+	})), get("/", ck))
+	rec, _ := st.Record(t, id)
+	if _, ok := rec.Values["b"]; ok || len(rec.Values) != 3 {
+		t.Errorf("stored values after Delete(b) = %v; want a, k, null", keysOf(rec.Values))
+	}
+
+	serve(m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
+		if err := s.Clear(); err != nil {
+			t.Errorf("Clear: %v", err)
+		}
+		if k := s.Keys(); len(k) != 0 {
+			t.Errorf("Keys() after Clear = %v; want none", k)
+		}
+		s.Set("after", true)
+	})), get("/", ck))
+	rec, found := st.Record(t, id)
+	if !found || !slices.Equal(keysOf(rec.Values), []string{"after"}) {
+		t.Errorf("stored values after Clear = %v, found %v; want only [after]", keysOf(rec.Values), found)
+	}
+}
+
+func TestPopIsAFlash(t *testing.T) {
+	t.Parallel()
+	m := newManager(t, core.Config{})
+	ck, _ := login(t, m, "v")
+	serve(m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
+		s.Set("flash", "saved!")
+		s.Set("count", 3)
+	})), get("/", ck))
+
+	var first, second string
+	pop := func(dst *string) http.Handler {
+		return handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
+			v, err := core.Pop[string](s, "flash")
+			if err != nil {
+				t.Errorf("Pop(flash): %v", err)
+			}
+			*dst = v
+			if _, err := core.Pop[string](s, "count"); err == nil {
+				t.Error("Pop[string](count) of an int = nil error; want ErrTypeMismatch")
+			}
+			if !s.Has("count") {
+				t.Error("a Pop that failed to decode removed the value")
+			}
+		})
+	}
+	serve(m.Handler(pop(&first)), get("/", ck))
+	serve(m.Handler(pop(&second)), get("/", ck))
+	if first != "saved!" || second != "" {
+		t.Errorf("two Pops = %q, %q; want \"saved!\", \"\"", first, second)
+	}
+}
+
+func TestRegenerate(t *testing.T) {
+	t.Parallel()
+	st := newCountingStore(t)
+	m := newManager(t, core.Config{Store: st})
+	oldCookie, oldID := login(t, m, "v")
+	var newID string
+	resp := serve(m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
+		if err := s.Regenerate(); err != nil {
+			t.Fatalf("Regenerate: %v", err)
+		}
+		newID = s.ID()
+		s.Set("user", "alice")
+	})), get("/", oldCookie))
+	if newID == "" || newID == oldID {
+		t.Fatalf("ID after Regenerate = %q; want a new one (old %q)", newID, oldID)
+	}
+	newCookie := sessionCookie(t, resp, "session")
+	if !live(newCookie) || newCookie.Value == oldCookie.Value {
+		t.Fatalf("Set-Cookie = %v; want a new session cookie", newCookie)
+	}
+	if _, found := st.Record(t, oldID); found {
+		t.Error("the old record survived Regenerate")
+	}
+	var got seen
+	serve(m.Handler(reader(&got)), get("/", newCookie))
+	if got.id != newID || got.k != "v" {
+		t.Errorf("new cookie: ID %q, k %q; want %q, v (data kept)", got.id, got.k, newID)
+	}
+	if rec, _ := st.Record(t, newID); string(rec.Values["user"]) != `"alice"` {
+		t.Errorf("user = %s; want \"alice\"", rec.Values["user"])
+	}
+	// Replaying the old cookie finds nothing.
+	serve(m.Handler(reader(&got)), get("/", oldCookie))
+	if got.k != "" || !got.isNew || got.id == oldID || got.id == newID {
+		t.Errorf("old cookie replayed: ID %q, k %q, IsNew %v; want a fresh, empty session", got.id, got.k, got.isNew)
+	}
+}
+
+func TestRegenerateRestartsLifetime(t *testing.T) {
+	t.Parallel()
+	st := newCountingStore(t)
+	m := newManager(t, core.Config{Store: st, Lifetime: time.Hour})
+	id := newID(t)
+	created := time.Now().Add(-50 * time.Minute)
+	st.Put(t, id, core.Record{Values: map[string][]byte{"k": []byte(`"v"`)}, Expiry: created.Add(time.Hour)})
+	var newID string
+	serve(m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
+		s.Regenerate()
+		newID = s.ID()
+	})), get("/", &http.Cookie{Name: "session", Value: validToken(id, created, created)}))
+	rec, found := st.Record(t, newID)
+	if !found || time.Until(rec.Expiry) < 59*time.Minute {
+		t.Errorf("regenerated record expires in %v (found %v); want a fresh hour", time.Until(rec.Expiry), found)
+	}
+}
+
+func TestFailedRegenerateKeepsOldSession(t *testing.T) {
+	t.Parallel()
+	st := newFailingStore(t)
+	m := newManager(t, core.Config{Store: st, ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
+		http.Error(w, "unavailable", http.StatusServiceUnavailable)
+	}})
+	ck, id := login(t, m, "cart")
+	st.Fail(true, "Save")
+	resp := serve(m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
+		s.Regenerate()
+		s.Set("user", "alice")
+	})), get("/", ck))
+	if resp.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("status = %d; want the error handler's 503", resp.StatusCode)
+	}
+	st.Fail(false, "Save")
+	if rec, found := st.Record(t, id); !found || string(rec.Values["k"]) != `"cart"` {
+		t.Errorf("old record after a failed Regenerate = %v, %v; want it intact", rec, found)
+	}
+}
+
+func TestDestroy(t *testing.T) {
+	t.Parallel()
+	for _, loadFirst := range []bool{false, true} {
+		t.Run(fmt.Sprintf("loaded=%v", loadFirst), func(t *testing.T) {
+			t.Parallel()
+			st := newCountingStore(t)
+			m := newManager(t, core.Config{Store: st})
+			ck, id := login(t, m, "v")
+			resp := serve(m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
+				if loadFirst {
+					core.Get[string](s, "k")
+				}
+				s.Destroy()
+				if !s.IsNew() || s.Has("k") {
+					t.Errorf("after Destroy: IsNew = %v, Has(k) = %v; want a new, empty session", s.IsNew(), s.Has("k"))
+				}
+			})), get("/", ck))
+			c := sessionCookie(t, resp, "session")
+			if c == nil || c.MaxAge >= 0 || c.Value != "" {
+				t.Errorf("Set-Cookie = %v; want an expired cookie", c)
+			}
+			if _, found := st.Record(t, id); found {
+				t.Error("record survived Destroy")
+			}
+			var got seen
+			serve(m.Handler(reader(&got)), get("/", ck))
+			if got.k != "" || got.id == id {
+				t.Errorf("destroyed cookie replayed: ID %q, k %q; want a fresh, empty session", got.id, got.k)
+			}
+		})
+	}
+}
+
+func TestDataAfterDestroyStartsFreshSession(t *testing.T) {
+	t.Parallel()
+	st := newCountingStore(t)
+	m := newManager(t, core.Config{Store: st})
+	ck, id := login(t, m, "v")
+	var freshID string
+	resp := serve(m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
+		s.Destroy()
+		s.Set("flash", "logged out")
+		freshID = s.ID()
+	})), get("/", ck))
+	if freshID == "" || freshID == id {
+		t.Fatalf("ID after Destroy and Set = %q; want a fresh one (old %q)", freshID, id)
+	}
+	c := sessionCookie(t, resp, "session")
+	if !live(c) {
+		t.Fatalf("Set-Cookie = %v; want the fresh session's cookie", c)
+	}
+	if _, found := st.Record(t, id); found {
+		t.Error("the destroyed record survived")
+	}
+	rec, found := st.Record(t, freshID)
+	if !found || !slices.Equal(keysOf(rec.Values), []string{"flash"}) {
+		t.Errorf("fresh record = %v, %v; want only the flash", keysOf(rec.Values), found)
+	}
+}
+
+func TestFailedSaveAfterDestroyStillLogsOut(t *testing.T) {
+	t.Parallel()
+	st := newFailingStore(t)
+	m := newManager(t, core.Config{Store: st, ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
+		http.Error(w, "unavailable", http.StatusServiceUnavailable)
+	}})
+	ck, id := login(t, m, "v")
+	st.Fail(true, "Save")
+	resp := serve(m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
+		s.Destroy()
+		s.Set("flash", "logged out")
+	})), get("/", ck))
+	if resp.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("status = %d; want the error handler's 503", resp.StatusCode)
+	}
+	if _, found := st.Record(t, id); found {
+		t.Error("the destroyed record survived because a later save failed; a logout must take effect")
+	}
+}
+
+func TestReloadDiscardsChanges(t *testing.T) {
+	t.Parallel()
+	st := newCountingStore(t)
+	m := newManager(t, core.Config{Store: st})
+	ck, id := login(t, m, "v1")
+	st.Reset()
+	serve(m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
+		s.Set("k", "mine")
+		s.Set("extra", 1)
+		// Another request commits meanwhile.
+		st.Put(t, id, core.Record{Values: map[string][]byte{"k": []byte(`"theirs"`)}, Expiry: time.Now().Add(time.Hour)})
+		if err := s.Reload(r.Context()); err != nil {
+			t.Errorf("Reload: %v", err)
+		}
+		if v, _ := core.Get[string](s, "k"); v != "theirs" {
+			t.Errorf("k after Reload = %q; want the store's \"theirs\"", v)
+		}
+		if s.Has("extra") {
+			t.Error("an uncommitted key survived Reload")
+		}
+	})), get("/", ck))
+	if w := st.Writes(); w != 0 {
+		t.Errorf("%d Save/Patch calls after Reload discarded every change; want 0", w)
+	}
+	if rec, _ := st.Record(t, id); string(rec.Values["k"]) != `"theirs"` || len(rec.Values) != 1 {
+		t.Errorf("stored values = %v; want only k=theirs", keysOf(rec.Values))
+	}
+}
+
+func TestSaveCommitsBeforeResponse(t *testing.T) {
+	t.Parallel()
+	st := newCountingStore(t)
+	m := newManager(t, core.Config{Store: st})
+	ck, id := login(t, m, "v1")
+	resp := serve(m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
+		s.Set("k", "v2")
+		if err := s.Save(r.Context()); err != nil {
+			t.Fatalf("Save: %v", err)
+		}
+		if rec, _ := st.Record(t, id); string(rec.Values["k"]) != `"v2"` {
+			t.Errorf("store after Save, before the response: k = %s; want \"v2\"", rec.Values["k"])
+		}
+		w.Write([]byte("done"))
+	})), get("/", ck))
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("status = %d", resp.StatusCode)
+	}
+	if n := st.Writes(); n != 2 {
+		t.Errorf("%d Save/Patch calls (login and Save); want 2: the middleware must not write again", n)
+	}
+
+	// A new session: Save stores it and sets the cookie at once.
+	var newID string
+	resp = serve(m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
+		s.Set("k", "new")
+		if err := s.Save(r.Context()); err != nil {
+			t.Fatalf("Save: %v", err)
+		}
+		newID = s.ID()
+		if _, found := st.Record(t, newID); !found {
+			t.Error("new session not in the store after Save")
+		}
+		if s.IsNew() {
+			t.Error("IsNew() after Save = true; want false")
+		}
+		if c := w.Header().Values("Set-Cookie"); len(c) != 1 {
+			t.Errorf("Set-Cookie after Save = %q; want the session cookie", c)
+		}
+	})), get("/"))
+	if c := sessionCookie(t, resp, "session"); !live(c) {
+		t.Errorf("Set-Cookie = %v; want the new session's cookie", c)
+	}
+}

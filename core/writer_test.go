@@ -1,0 +1,440 @@
+package core_test
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptrace"
+	"net/textproto"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sessionkit/sessionkit/core"
+)
+
+// probe is an outer ResponseWriter that records, when the status line is
+// about to leave, what the response headers and the store hold then.
+type probe struct {
+	http.ResponseWriter
+	once    sync.Once
+	capture func(h http.Header)
+}
+
+func (p *probe) snap() { p.once.Do(func() { p.capture(p.Header()) }) }
+
+func (p *probe) WriteHeader(code int) {
+	if code >= 200 {
+		p.snap()
+	}
+	p.ResponseWriter.WriteHeader(code)
+}
+
+func (p *probe) Write(b []byte) (int, error) {
+	p.snap()
+	return p.ResponseWriter.Write(b)
+}
+
+func (p *probe) Flush() {
+	p.snap()
+	http.NewResponseController(p.ResponseWriter).Flush()
+}
+
+func TestCommitHappensBeforeHeaders(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		write func(w http.ResponseWriter, r *http.Request)
+	}{
+		{"WriteHeader", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusAccepted) }},
+		{"Write", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("body")) }},
+		{"WriteString", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "body") }},
+		{"Flush", func(w http.ResponseWriter, r *http.Request) { w.(http.Flusher).Flush() }},
+		{"ResponseController.Flush", func(w http.ResponseWriter, r *http.Request) { http.NewResponseController(w).Flush() }},
+		{"ReadFrom", func(w http.ResponseWriter, r *http.Request) { w.(io.ReaderFrom).ReadFrom(strings.NewReader("body")) }},
+		{"io.Copy", func(w http.ResponseWriter, r *http.Request) { io.Copy(w, strings.NewReader("body")) }},
+		{"Redirect", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/next", http.StatusSeeOther) }},
+		{"http.Error", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "no", http.StatusBadRequest) }},
+		{"no body at all", func(w http.ResponseWriter, r *http.Request) {}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			st := newCountingStore(t)
+			m := newManager(t, core.Config{Store: st})
+			login(t, m, "other") // another session, which must stay as it is
+			ck, id := login(t, m, "old")
+
+			captured := false
+			inner := m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
+				s.Set("k", "new")
+				s.RememberMe(true) // forces a fresh cookie on this response
+				tc.write(w, r)
+			}))
+			outer := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				inner.ServeHTTP(&probe{ResponseWriter: w, capture: func(h http.Header) {
+					captured = true
+					if rec, _ := st.Record(t, id); string(rec.Values["k"]) != `"new"` {
+						t.Errorf("when the headers left, stored k = %s; want \"new\"", rec.Values["k"])
+					}
+					if !strings.Contains(strings.Join(h.Values("Set-Cookie"), "\n"), "session=") {
+						t.Errorf("when the headers left, Set-Cookie = %q; want the session cookie", h.Values("Set-Cookie"))
+					}
+				}}, r)
+			})
+			resp := serve(outer, get("/", ck))
+			if !captured && tc.name != "no body at all" {
+				t.Fatal("the probe never saw the headers leave")
+			}
+			if c := sessionCookie(t, resp, "session"); !live(c) {
+				t.Errorf("Set-Cookie = %v; want the session cookie", c)
+			}
+			if rec, _ := st.Record(t, id); string(rec.Values["k"]) != `"new"` {
+				t.Errorf("stored k = %s; want \"new\"", rec.Values["k"])
+			}
+		})
+	}
+}
+
+func TestFailedSaveBecomesErrorResponse(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		existing bool
+		fail     string
+		write    func(w http.ResponseWriter)
+	}{
+		{"new session, Save fails, Write", false, "Save", func(w http.ResponseWriter) { w.Write([]byte("handler body")) }},
+		{"new session, Save fails, no body", false, "Save", func(w http.ResponseWriter) {}},
+		{"existing session, Patch fails, WriteHeader", true, "Patch", func(w http.ResponseWriter) {
+			w.WriteHeader(http.StatusCreated)
+			w.Write([]byte("handler body"))
+		}},
+		{"existing session, Patch fails, Flush", true, "Patch", func(w http.ResponseWriter) {
+			w.Write([]byte("handler body"))
+			w.(http.Flusher).Flush()
+		}},
+		{"existing session, Patch fails, ReadFrom", true, "Patch", func(w http.ResponseWriter) {
+			w.(io.ReaderFrom).ReadFrom(strings.NewReader("handler body"))
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			st := newFailingStore(t)
+			m := newManager(t, core.Config{Store: st, Logger: newTestLogger(io.Discard)})
+			var ck *http.Cookie
+			if tc.existing {
+				ck, _ = login(t, m, "v")
+			}
+			st.Fail(true, tc.fail)
+			resp := serve(m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
+				w.Header().Set("X-Handler", "yes")
+				s.Set("k", "new")
+				tc.write(w)
+			})), get("/", ck))
+			if resp.StatusCode != http.StatusInternalServerError {
+				t.Errorf("status = %d; want 500", resp.StatusCode)
+			}
+			if b := body(t, resp); strings.Contains(b, "handler body") {
+				t.Errorf("body = %q; the handler's body must be discarded", b)
+			}
+			if c := sessionCookie(t, resp, "session"); live(c) {
+				t.Errorf("Set-Cookie = %v on a failed commit; want none", c)
+			}
+		})
+	}
+}
+
+func TestRedirectNeverRacesTheSave(t *testing.T) {
+	t.Parallel()
+	st := newCountingStore(t)
+	m := newManager(t, core.Config{Store: st})
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /login", func(w http.ResponseWriter, r *http.Request) {
+		s := core.FromRequest(r)
+		s.Regenerate()
+		s.Set("user", r.FormValue("user"))
+		http.Redirect(w, r, "/home", http.StatusSeeOther)
+	})
+	mux.HandleFunc("GET /home", func(w http.ResponseWriter, r *http.Request) {
+		u, _ := core.Get[string](core.FromRequest(r), "user")
+		fmt.Fprintf(w, "hello %s", u)
+	})
+	srv := startServer(t, m.Handler(mux))
+	c := newClient(t)
+	c.CheckRedirect = nil // follow the redirect at once, as a browser does
+	for i := range 20 {
+		user := fmt.Sprintf("user%d", i)
+		resp, err := c.PostForm(srv.URL+"/login", map[string][]string{"user": {user}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b := body(t, resp); b != "hello "+user {
+			t.Fatalf("after the redirect: %q; want %q", b, "hello "+user)
+		}
+	}
+}
+
+func TestChangesAfterHeadersArePersisted(t *testing.T) {
+	t.Parallel()
+	st := newCountingStore(t)
+	var handled []error
+	m := newManager(t, core.Config{Store: st, ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
+		handled = append(handled, err)
+	}})
+	ck, id := login(t, m, "v")
+	resp := serve(m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
+		w.Write([]byte("streamed "))
+		w.(http.Flusher).Flush()
+		if err := s.Set("late", "yes"); err != nil {
+			t.Errorf("Set after headers: %v", err)
+		}
+		w.Write([]byte("page"))
+	})), get("/", ck))
+	if b := body(t, resp); b != "streamed page" {
+		t.Errorf("body = %q", b)
+	}
+	if rec, _ := st.Record(t, id); string(rec.Values["late"]) != `"yes"` {
+		t.Errorf("stored late = %s; want \"yes\": a change after the headers must still be saved", rec.Values["late"])
+	}
+	if len(handled) != 0 {
+		t.Errorf("error handler called with %v; want no error", handled)
+	}
+}
+
+func TestNewSessionAfterHeadersReportsErrHeadersSent(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		handler func(w http.ResponseWriter, s *core.Session)
+	}{
+		{"new session modified after the body", func(w http.ResponseWriter, s *core.Session) {
+			w.Write([]byte("page"))
+			s.Set("k", "v")
+		}},
+		{"Regenerate after the body", func(w http.ResponseWriter, s *core.Session) {
+			s.ID()
+			w.Write([]byte("page"))
+			s.Regenerate()
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			st := newCountingStore(t)
+			var handled []error
+			var logged syncBuffer
+			m := newManager(t, core.Config{Store: st, Logger: newTestLogger(&logged)})
+			custom := newManager(t, core.Config{Store: st, ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
+				handled = append(handled, err)
+				w.WriteHeader(http.StatusTeapot) // must not reach the client
+				w.Write([]byte("error page"))
+			}})
+			for _, mgr := range []*core.Manager{m, custom} {
+				resp := serve(mgr.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
+					tc.handler(w, s)
+				})), get("/"))
+				if resp.StatusCode != http.StatusOK || body(t, resp) != "page" {
+					t.Errorf("response changed after the headers were sent: status %d", resp.StatusCode)
+				}
+			}
+			if len(handled) != 1 || !errors.Is(handled[0], core.ErrHeadersSent) {
+				t.Errorf("error handler got %v; want one error wrapping ErrHeadersSent", handled)
+			}
+			if !strings.Contains(logged.String(), "headers already sent") {
+				t.Errorf("default error handler log = %q; want the ErrHeadersSent report", logged.String())
+			}
+			if w := st.Writes(); w != 0 {
+				t.Errorf("%d writes for a session whose cookie could not be sent; want 0", w)
+			}
+		})
+	}
+}
+
+func TestPanicAbandonsSession(t *testing.T) {
+	t.Parallel()
+	for _, existing := range []bool{false, true} {
+		t.Run(fmt.Sprintf("existing=%v", existing), func(t *testing.T) {
+			t.Parallel()
+			st := newCountingStore(t)
+			m := newManager(t, core.Config{Store: st})
+			var ck *http.Cookie
+			if existing {
+				ck, _ = login(t, m, "v")
+			}
+			st.Reset()
+			recoverer := func(next http.Handler) http.Handler {
+				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					defer func() {
+						if recover() != nil {
+							http.Error(w, "recovered", http.StatusInternalServerError)
+						}
+					}()
+					next.ServeHTTP(w, r)
+				})
+			}
+			h := recoverer(m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
+				s.Set("k", "half-done")
+				panic("handler bug")
+			})))
+			resp := serve(h, get("/", ck))
+			if resp.StatusCode != http.StatusInternalServerError {
+				t.Errorf("status = %d; want the recoverer's 500", resp.StatusCode)
+			}
+			if n := st.Writes(); n != 0 {
+				t.Errorf("%d writes after a panic; want 0", n)
+			}
+			if c := setCookies(resp, "session"); len(c) != 0 {
+				t.Errorf("Set-Cookie = %v after a panic; want none", c)
+			}
+		})
+	}
+}
+
+func TestWriterKeepsOptionalInterfaces(t *testing.T) {
+	t.Parallel()
+	st := newCountingStore(t)
+	m := newManager(t, core.Config{Store: st})
+	ck, id := login(t, m, "v")
+	mux := http.NewServeMux()
+	results := make(chan string, 10)
+	waitForClient := make(chan struct{})
+	mux.HandleFunc("/interfaces", func(w http.ResponseWriter, r *http.Request) {
+		_, f := w.(http.Flusher)
+		_, h := w.(http.Hijacker)
+		_, rf := w.(io.ReaderFrom)
+		_, p := w.(http.Pusher)
+		_, u := w.(interface{ Unwrap() http.ResponseWriter })
+		results <- fmt.Sprintf("Flusher %v, Hijacker %v, ReaderFrom %v, Pusher %v, Unwrap %v", f, h, rf, p, u)
+	})
+	mux.HandleFunc("/push", func(w http.ResponseWriter, r *http.Request) {
+		err := w.(http.Pusher).Push("/style.css", nil)
+		results <- fmt.Sprintf("push: %v", errors.Is(err, http.ErrNotSupported))
+	})
+	mux.HandleFunc("/deadline", func(w http.ResponseWriter, r *http.Request) {
+		rc := http.NewResponseController(w)
+		results <- fmt.Sprintf("deadline: %v %v", rc.SetWriteDeadline(time.Now().Add(time.Minute)), rc.SetReadDeadline(time.Now().Add(time.Minute)))
+	})
+	mux.HandleFunc("/hijack", func(w http.ResponseWriter, r *http.Request) {
+		core.FromRequest(r).Set("k", "hijacked")
+		conn, rw, err := w.(http.Hijacker).Hijack()
+		if err != nil {
+			results <- "hijack: " + err.Error()
+			return
+		}
+		defer conn.Close()
+		rw.WriteString("HTTP/1.1 200 OK\r\nContent-Length: 6\r\nConnection: close\r\n\r\nraw ok")
+		rw.Flush()
+		results <- "hijack: ok"
+	})
+	mux.HandleFunc("/stream", func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte("first\n"))
+		w.(http.Flusher).Flush()
+		// The client reads the first line before this handler goes on.
+		select {
+		case <-r.Context().Done():
+		case <-waitForClient:
+		}
+		w.Write([]byte("second\n"))
+	})
+	srv := startServer(t, m.Handler(mux))
+	c := newClient(t)
+	fetch := func(path string) *http.Response {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+path, nil)
+		req.AddCookie(ck)
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatalf("GET %s: %v", path, err)
+		}
+		return resp
+	}
+
+	for path, want := range map[string]string{
+		"/interfaces": "Flusher true, Hijacker true, ReaderFrom true, Pusher true, Unwrap true",
+		"/push":       "push: true",
+		"/deadline":   "deadline: <nil> <nil>",
+	} {
+		body(t, fetch(path))
+		if got := <-results; got != want {
+			t.Errorf("GET %s: %s; want %s", path, got, want)
+		}
+	}
+
+	resp := fetch("/hijack")
+	if b := body(t, resp); b != "raw ok" {
+		t.Errorf("hijacked response body = %q; want raw ok", b)
+	}
+	if got := <-results; got != "hijack: ok" {
+		t.Error(got)
+	}
+	if rec, _ := st.Record(t, id); string(rec.Values["k"]) != `"hijacked"` {
+		t.Errorf("stored k = %s; want the session committed before the hijack", rec.Values["k"])
+	}
+
+	resp = fetch("/stream")
+	br := bufio.NewReader(resp.Body)
+	line, err := br.ReadString('\n')
+	if err != nil || line != "first\n" {
+		t.Fatalf("first streamed line = %q, %v", line, err)
+	}
+	close(waitForClient)
+	rest, _ := io.ReadAll(br)
+	resp.Body.Close()
+	if string(rest) != "second\n" {
+		t.Errorf("rest of the stream = %q", rest)
+	}
+}
+
+func TestInformationalStatusPassesThroughWithoutCommit(t *testing.T) {
+	t.Parallel()
+	st := newCountingStore(t)
+	m := newManager(t, core.Config{Store: st})
+	srv := startServer(t, m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
+		s.Set("k", "v")
+		w.Header().Set("Link", "</style.css>; rel=preload; as=style")
+		w.WriteHeader(http.StatusEarlyHints)
+		if n := st.Writes(); n != 0 {
+			t.Errorf("after 103 Early Hints: %d store writes; want 0 (commit waits for the final status)", n)
+		}
+		w.WriteHeader(http.StatusOK)
+		if n := st.Writes(); n != 1 {
+			t.Errorf("after 200: %d store writes; want 1", n)
+		}
+		w.Write([]byte("page"))
+	})))
+	var early []textproto.MIMEHeader
+	var mu sync.Mutex
+	trace := &httptrace.ClientTrace{Got1xxResponse: func(code int, h textproto.MIMEHeader) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if code == http.StatusEarlyHints {
+			early = append(early, h)
+		}
+		return nil
+	}}
+	req, _ := http.NewRequestWithContext(httptrace.WithClientTrace(t.Context(), trace), http.MethodGet, srv.URL, nil)
+	resp, err := newClient(t).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body(t, resp)
+	mu.Lock()
+	defer mu.Unlock()
+	if len(early) != 1 {
+		t.Fatalf("client saw %d Early Hints responses; want 1", len(early))
+	}
+	if early[0].Get("Link") == "" {
+		t.Errorf("103 headers = %v; want the Link header", early[0])
+	}
+	if v := early[0].Values("Set-Cookie"); len(v) != 0 {
+		t.Errorf("103 carried Set-Cookie %q; want the cookie only on the final response", v)
+	}
+	if resp.StatusCode != http.StatusOK || !live(sessionCookie(t, resp, "session")) {
+		t.Errorf("final response: status %d, cookie %v; want 200 with the session cookie", resp.StatusCode, sessionCookie(t, resp, "session"))
+	}
+}

@@ -28,6 +28,9 @@ func (s *Session) commit(ctx context.Context) error {
 		return s.failed
 	}
 	if s.loaded && s.loadErr != nil {
+		if s.loadErrOwned {
+			return nil // nothing can be committed; the handler has answered
+		}
 		return s.loadErr
 	}
 	if s.sealed && s.regenerated {

@@ -88,7 +88,10 @@ type Config struct {
 	// Header, when set, also reads the session token from this request
 	// header (taking precedence over the cookie) and writes the token into
 	// the same response header whenever it is issued or rotated, for API
-	// clients that do not keep cookies. The default is "" (cookies only).
+	// clients that do not keep cookies. When the session ends (Destroy, or
+	// a token that is no longer valid) the response carries the header with
+	// an empty value: the client should drop its token. The default is ""
+	// (cookies only).
 	Header string
 
 	// IDGenerator returns a new session ID. The default draws 256 bits from

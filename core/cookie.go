@@ -27,12 +27,16 @@ func (s *Session) writeCookie(now time.Time) {
 	}
 }
 
-// writeExpiredCookie tells the browser to drop the session cookie.
+// writeExpiredCookie tells the browser to drop the session cookie, and a
+// header-transport client, with an empty header, to drop its token.
 func (s *Session) writeExpiredCookie() {
 	c := s.m.baseCookie(s.req)
 	c.MaxAge = -1
 	c.Expires = time.Unix(1, 0)
 	s.setCookie(c)
+	if h := s.m.cfg.Header; h != "" {
+		s.hdr[http.CanonicalHeaderKey(h)] = []string{""}
+	}
 }
 
 func (m *Manager) baseCookie(r *http.Request) *http.Cookie {

@@ -11,12 +11,14 @@
 //	mux := http.NewServeMux()
 //	mux.HandleFunc("POST /count", func(w http.ResponseWriter, r *http.Request) {
 //		s := core.FromRequest(r)
-//		n, err := core.Get[int](s, "views")
+//		n, err := core.Get[int](s, "views") // an absent key is 0
+//		if err == nil {
+//			err = s.Set("views", n+1)
+//		}
 //		if err != nil {
 //			http.Error(w, "session unavailable", http.StatusInternalServerError)
 //			return
 //		}
-//		s.Set("views", n+1)
 //		fmt.Fprintln(w, n+1)
 //	})
 //	http.ListenAndServe("localhost:8080", mgr.Handler(mux))

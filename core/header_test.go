@@ -72,6 +72,18 @@ func TestHeaderTransport(t *testing.T) {
 	if got.k != "" {
 		t.Errorf("old token after Regenerate: k = %q; want an empty session", got.k)
 	}
+
+	// Destroyed: the response says so with an empty header.
+	resp = serve(m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
+		s.Destroy()
+	})), withHeader(rotated))
+	if v, ok := resp.Header[hdr]; !ok || len(v) != 1 || v[0] != "" {
+		t.Errorf("after Destroy: %s = %q (present %v); want one empty value telling the client to drop its token", hdr, v, ok)
+	}
+	serve(m.Handler(reader(&got)), withHeader(rotated))
+	if got.k != "" {
+		t.Errorf("token after Destroy: k = %q; want an empty session", got.k)
+	}
 }
 
 func TestHeaderTransportResignsRotatedSecret(t *testing.T) {

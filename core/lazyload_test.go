@@ -144,7 +144,11 @@ func TestLoadFailureNeverOverwritesRecord(t *testing.T) {
 func TestExplicitLoadReportsFailure(t *testing.T) {
 	t.Parallel()
 	st := newFailingStore(t)
-	m := newManager(t, core.Config{Store: st})
+	var handled []error
+	m := newManager(t, core.Config{Store: st, ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
+		handled = append(handled, err)
+		http.Error(w, "error handler", http.StatusInternalServerError)
+	}})
 	ck, _ := login(t, m, "v")
 	st.Fail(true, "Load")
 	var loadErr error
@@ -153,6 +157,11 @@ func TestExplicitLoadReportsFailure(t *testing.T) {
 		if err := s.Load(r.Context()); !errors.Is(err, core.ErrLoad) {
 			t.Errorf("second Load = %v; want the same failure", err)
 		}
+		if err := s.Set("k", "lost"); !errors.Is(err, core.ErrLoad) {
+			t.Errorf("Set after a failed Load = %v; want the load error", err)
+		}
+		// The handler owns the error it asked for: a degraded page.
+		http.Error(w, "degraded", http.StatusServiceUnavailable)
 	})), get("/", ck))
 	if !errors.Is(loadErr, core.ErrLoad) || !errors.Is(loadErr, errBackend) {
 		t.Errorf("Load = %v; want an error wrapping ErrLoad and the store's error", loadErr)
@@ -160,8 +169,14 @@ func TestExplicitLoadReportsFailure(t *testing.T) {
 	if st.Calls("Load") != 1 {
 		t.Errorf("%d store Loads; want 1: a failed load is not retried within the request", st.Calls("Load"))
 	}
-	if resp.StatusCode != http.StatusInternalServerError {
-		t.Errorf("status = %d; want 500", resp.StatusCode)
+	if b := body(t, resp); resp.StatusCode != http.StatusServiceUnavailable || b != "degraded\n" {
+		t.Errorf("response = %d %q; want the handler's own 503 \"degraded\"", resp.StatusCode, b)
+	}
+	if len(handled) != 0 {
+		t.Errorf("error handler called with %v; want none: the handler answered for the error", handled)
+	}
+	if c := sessionCookie(t, resp, "session"); c != nil {
+		t.Errorf("Set-Cookie %v; want none after a failed load", c)
 	}
 }
 

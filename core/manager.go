@@ -125,9 +125,16 @@ func (s *Session) Commit() error {
 	if s.unusable != nil {
 		return s.unusable
 	}
-	err := s.commit(s.req.Context())
+	err := s.commit(s.commitContext())
 	s.sealed = true
 	return err
+}
+
+// commitContext is the request's context without its cancellation: a
+// client that disconnects, or a handler timeout, must not lose the changes
+// the handler made. StoreTimeout still bounds every store call.
+func (s *Session) commitContext() context.Context {
+	return context.WithoutCancel(s.req.Context())
 }
 
 // Finish completes the session after the handler has returned. If Commit
@@ -141,7 +148,7 @@ func (s *Session) Finish() error {
 	if s.unusable != nil {
 		return s.unusable
 	}
-	return s.commit(s.req.Context())
+	return s.commit(s.commitContext())
 }
 
 // Abandon marks the session as not to be committed, because its handler

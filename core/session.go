@@ -40,8 +40,10 @@ type Session struct {
 	unusable error // set for sessions with no middleware behind them
 	loaded   bool
 	loadErr  error
-	failed   error // sticky error from Set; reported at commit
-	isNew    bool  // no record in the store
+	// loadErrOwned: the handler got loadErr from Load and answers for it.
+	loadErrOwned bool
+	failed       error // sticky error from Set; reported at commit
+	isNew        bool  // no record in the store
 
 	values map[string][]byte
 	owned  bool // values is a private copy, safe to modify
@@ -54,6 +56,7 @@ type Session struct {
 	touched  time.Time // the touched time the client's cookie carries
 	remember int8
 
+	undo        regenUndo
 	dirtyMeta   bool // remember-me changed
 	regenerated bool // must be saved whole under a new ID
 	touchNow    bool
@@ -150,15 +153,22 @@ func (s *Session) own() {
 }
 
 // Load reads the session from the store now, if it has not been read yet,
-// and reports any failure. Handlers that want to branch on a store outage
-// call it first; others can rely on the lazy load and the error handler.
+// and reports any failure.
+//
+// A handler that calls Load and gets an error owns that error: it can
+// serve a degraded page, and the middleware will neither commit the session
+// nor replace the handler's response with the error handler's. Handlers
+// that do not call Load rely on the lazy load, and a load failure becomes
+// the error handler's response.
 func (s *Session) Load(ctx context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.unusable != nil {
 		return s.unusable
 	}
-	return s.load(ctx)
+	err := s.load(ctx)
+	s.loadErrOwned = err != nil
+	return err
 }
 
 // ID returns the session ID, assigning one to a new session. It returns ""
@@ -208,15 +218,17 @@ func (s *Session) Has(key string) bool {
 	return ok
 }
 
-// Keys returns the session's keys, sorted. It returns nil if the session
-// could not be loaded.
+// Keys returns the session's keys, sorted: an empty, non-nil slice for an
+// empty session, and nil if the session could not be loaded.
 func (s *Session) Keys() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.ready() != nil {
 		return nil
 	}
-	return slices.Sorted(maps.Keys(s.values))
+	keys := slices.AppendSeq(make([]string, 0, len(s.values)), maps.Keys(s.values))
+	slices.Sort(keys)
+	return keys
 }
 
 // Set stores v under key. v may be any value encoding/json can encode,
@@ -302,6 +314,9 @@ func (s *Session) Regenerate() error {
 	if err != nil {
 		return err
 	}
+	if !s.regenerated {
+		s.undo = regenUndo{id: s.id, key: s.key, created: s.created, oldKeys: len(s.oldKeys)}
+	}
 	if s.key != "" && !s.isNew {
 		s.oldKeys = append(s.oldKeys, s.key)
 	}
@@ -310,6 +325,13 @@ func (s *Session) Regenerate() error {
 	s.created = time.Now()
 	s.regenerated = true
 	return nil
+}
+
+// regenUndo is what Reload needs to take back an uncommitted Regenerate.
+type regenUndo struct {
+	id, key string
+	created time.Time
+	oldKeys int
 }
 
 // Destroy ends the session: its record is deleted and the browser's cookie
@@ -339,15 +361,20 @@ func (s *Session) Destroy() {
 	s.created = time.Now()
 }
 
-// Reload discards this request's uncommitted changes and reads the session
-// from the store again.
+// Reload discards this request's uncommitted changes, including an
+// uncommitted Regenerate, and reads the session from the store again.
 func (s *Session) Reload(ctx context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.unusable != nil {
 		return s.unusable
 	}
-	if s.regenerated || (s.loaded && s.isNew) {
+	if s.regenerated {
+		s.id, s.key, s.created = s.undo.id, s.undo.key, s.undo.created
+		s.oldKeys = s.oldKeys[:s.undo.oldKeys]
+		s.regenerated = false
+	}
+	if s.loaded && s.isNew {
 		// Nothing stored to reload from: the changes are simply dropped.
 		s.values, s.owned = nil, false
 		s.set, s.del = nil, nil

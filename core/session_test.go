@@ -299,8 +299,8 @@ func TestSessionAccessors(t *testing.T) {
 		if err := s.Clear(); err != nil {
 			t.Errorf("Clear: %v", err)
 		}
-		if k := s.Keys(); len(k) != 0 {
-			t.Errorf("Keys() after Clear = %v; want none", k)
+		if k := s.Keys(); k == nil || len(k) != 0 {
+			t.Errorf("Keys() after Clear = %#v; want an empty, non-nil slice", k)
 		}
 		s.Set("after", true)
 	})), get("/", ck))
@@ -496,6 +496,37 @@ func TestFailedSaveAfterDestroyStillLogsOut(t *testing.T) {
 	}
 	if _, found := st.Record(t, id); found {
 		t.Error("the destroyed record survived because a later save failed; a logout must take effect")
+	}
+}
+
+func TestReloadTakesBackRegenerate(t *testing.T) {
+	t.Parallel()
+	st := newCountingStore(t)
+	m := newManager(t, core.Config{Store: st})
+	ck, id := login(t, m, "v1")
+	st.Reset()
+	resp := serve(m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
+		if err := s.Regenerate(); err != nil {
+			t.Errorf("Regenerate: %v", err)
+		}
+		if err := s.Reload(r.Context()); err != nil {
+			t.Errorf("Reload: %v", err)
+		}
+		if got := s.ID(); got != id {
+			t.Errorf("ID after Regenerate then Reload = %q; want the original %q", got, id)
+		}
+		if v, _ := core.Get[string](s, "k"); v != "v1" {
+			t.Errorf("k after Regenerate then Reload = %q; want v1", v)
+		}
+	})), get("/", ck))
+	if c := sessionCookie(t, resp, "session"); c != nil {
+		t.Errorf("Set-Cookie %v; want none: the session did not change", c)
+	}
+	if rec, found := st.Record(t, id); !found || string(rec.Values["k"]) != `"v1"` {
+		t.Errorf("original record = %v, found %v; want it kept with k=v1", keysOf(rec.Values), found)
+	}
+	if w, d := st.Writes(), st.Calls("Delete"); w != 0 || d != 0 {
+		t.Errorf("%d writes and %d deletes; want none after the Regenerate was taken back", w, d)
 	}
 }
 

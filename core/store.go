@@ -12,8 +12,9 @@ import (
 // PostgreSQL jsonb column does) but must preserve the JSON value.
 //
 // Expiry is the instant the record stops existing. The manager computes it
-// as the earlier of the absolute deadline and the idle deadline; stores only
-// enforce it.
+// as the earlier of the absolute deadline and the idle deadline, and always
+// sets it; stores only enforce it. A zero Expiry never comes from the
+// manager: a store may treat it as "never expires" or reject it.
 type Record struct {
 	Values map[string][]byte
 	Expiry time.Time

@@ -38,8 +38,16 @@ func (s *Session) Wrap(w http.ResponseWriter, onError func(http.ResponseWriter, 
 	return &s.rw
 }
 
-// fail reports a commit error through the error callback.
+// fail reports a commit error through the error callback. Before the
+// headers are sent, the headers describing the handler's body go first: a
+// middleware such as a compressor may already have announced an encoding
+// the error response will not have.
 func (w *ResponseWriter) fail(to http.ResponseWriter, err error) {
+	if to == w.w {
+		h := w.w.Header()
+		h.Del("Content-Encoding")
+		h.Del("Content-Length")
+	}
 	switch {
 	case w.onError != nil:
 		w.onError(to, err)

@@ -2,6 +2,7 @@ package core_test
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -205,6 +206,47 @@ func TestChangesAfterHeadersArePersisted(t *testing.T) {
 		t.Errorf("error handler called with %v; want no error", handled)
 	}
 }
+
+// A client that disconnects, or a timeout middleware that cancels the
+// request context, must not lose what the handler already changed.
+func TestCanceledRequestStillCommits(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		write bool // respond before returning, or leave the commit to Finish
+	}{
+		{"commit before headers", true},
+		{"commit after handler", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			st := newCountingStore(t)
+			m := newManager(t, core.Config{Store: st})
+			ck, id := login(t, m, "v")
+			h := m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
+				if err := s.Set("k", "changed"); err != nil {
+					t.Errorf("Set: %v", err)
+				}
+				r.Context().Value(cancelKey{}).(context.CancelFunc)()
+				if tc.write {
+					io.WriteString(w, "ok")
+				}
+			}))
+			ctx, cancel := context.WithCancel(context.Background())
+			ctx = context.WithValue(ctx, cancelKey{}, cancel)
+			resp := serve(h, get("/", ck).WithContext(ctx))
+			if resp.StatusCode != http.StatusOK {
+				t.Errorf("status = %d; want 200", resp.StatusCode)
+			}
+			if rec, _ := st.Record(t, id); string(rec.Values["k"]) != `"changed"` {
+				t.Errorf("stored k = %s; want \"changed\" despite the canceled request context", rec.Values["k"])
+			}
+		})
+	}
+}
+
+type cancelKey struct{}
 
 func TestNewSessionAfterHeadersReportsErrHeadersSent(t *testing.T) {
 	t.Parallel()

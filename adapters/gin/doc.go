@@ -14,11 +14,13 @@
 //	r.POST("/count", func(c *gin.Context) {
 //		s := ginsession.Get(c)
 //		n, err := core.Get[int](s, "views")
+//		if err == nil {
+//			err = s.Set("views", n+1)
+//		}
 //		if err != nil {
 //			c.AbortWithError(http.StatusInternalServerError, err)
 //			return
 //		}
-//		s.Set("views", n+1)
 //		c.JSON(http.StatusOK, gin.H{"views": n + 1})
 //	})
 //	r.Run("localhost:8080")

@@ -1,7 +1,6 @@
 package chisession_test
 
 import (
-	"compress/gzip"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -31,37 +30,11 @@ func TestBehaviour(t *testing.T) {
 			{Path: "/r/nocontent", Kind: adaptertest.NoContent, Status: http.StatusNoContent},
 			{Path: "/r/redirect", Kind: adaptertest.Redirect, Status: http.StatusFound},
 			{Method: http.MethodPost, Path: "/r/redirect", Kind: adaptertest.Redirect, Status: http.StatusSeeOther},
-			{Path: "/r/stream", Kind: adaptertest.Stream, Status: http.StatusOK, Check: wantBody("one two")},
-			{Path: "/r/compress-outside", Kind: adaptertest.Body, Status: http.StatusOK, Header: gz, Check: wantGzip(compressible)},
-			{Path: "/r/compress-stream", Kind: adaptertest.Stream, Status: http.StatusOK, Header: gz, Check: wantGzip("one two")},
+			{Path: "/r/stream", Kind: adaptertest.Stream, Status: http.StatusOK, Check: adaptertest.WantBody("one two")},
+			{Path: "/r/compress-outside", Kind: adaptertest.Body, Status: http.StatusOK, Header: gz, Check: adaptertest.WantGzip(compressible)},
+			{Path: "/r/compress-stream", Kind: adaptertest.Stream, Status: http.StatusOK, Header: gz, Check: adaptertest.WantGzip("one two")},
 		},
 	})
-}
-
-func wantBody(want string) func(*testing.T, *http.Response, string) {
-	return func(t *testing.T, resp *http.Response, body string) {
-		t.Helper()
-		if body != want {
-			t.Errorf("%s %s: body %q; want %q", resp.Request.Method, resp.Request.URL.Path, body, want)
-		}
-	}
-}
-
-func wantGzip(want string) func(*testing.T, *http.Response, string) {
-	return func(t *testing.T, resp *http.Response, body string) {
-		t.Helper()
-		if ce := resp.Header.Get("Content-Encoding"); ce != "gzip" {
-			t.Fatalf("%s: Content-Encoding %q; want gzip", resp.Request.URL.Path, ce)
-		}
-		zr, err := gzip.NewReader(strings.NewReader(body))
-		if err != nil {
-			t.Fatalf("%s: %v", resp.Request.URL.Path, err)
-		}
-		got, err := io.ReadAll(zr)
-		if err != nil || string(got) != want {
-			t.Errorf("%s: gunzipped body %q, %v; want %q", resp.Request.URL.Path, got, err, want)
-		}
-	}
 }
 
 // quietRecoverer is chi's Recoverer with its stack trace sent nowhere.
@@ -216,7 +189,7 @@ func TestCompressInside(t *testing.T) {
 		if resp.StatusCode != http.StatusOK {
 			t.Fatalf("GET /r/compress-inside = %d %q; want 200", resp.StatusCode, body)
 		}
-		wantGzip(compressible)(t, resp, body)
+		adaptertest.WantGzip(compressible)(t, resp, body)
 		if ck := adaptertest.SetCookie(resp, adaptertest.UserCookie); ck == nil || ck.Value == "" {
 			t.Errorf("GET /r/compress-inside: Set-Cookie %v; want the new session's cookie", ck)
 		}

@@ -1,7 +1,6 @@
 package echosession_test
 
 import (
-	"compress/gzip"
 	"errors"
 	"fmt"
 	"io"
@@ -32,46 +31,20 @@ func TestBehaviour(t *testing.T) {
 			{Path: "/r/json", Kind: adaptertest.Body, Status: http.StatusOK},
 			{Path: "/r/string", Kind: adaptertest.Body, Status: http.StatusCreated},
 			{Path: "/r/blob", Kind: adaptertest.Body, Status: http.StatusOK},
-			{Path: "/r/file", Kind: adaptertest.Body, Status: http.StatusOK, Check: wantBody(fileContent)},
+			{Path: "/r/file", Kind: adaptertest.Body, Status: http.StatusOK, Check: adaptertest.WantBody(fileContent)},
 			{Path: "/r/nothing", Kind: adaptertest.Nothing, Status: http.StatusOK},
 			{Path: "/r/nocontent", Kind: adaptertest.NoContent, Status: http.StatusNoContent},
 			{Path: "/r/redirect", Kind: adaptertest.Redirect, Status: http.StatusFound},
 			{Method: http.MethodPost, Path: "/r/redirect", Kind: adaptertest.Redirect, Status: http.StatusSeeOther},
-			{Path: "/r/stream", Kind: adaptertest.Stream, Status: http.StatusOK, Check: wantBody("one two")},
-			{Path: "/r/flush-first", Kind: adaptertest.Stream, Status: http.StatusOK, Check: wantBody("data: hi\n\n")},
-			{Path: "/r/httperror", Kind: adaptertest.Other, Status: http.StatusTeapot, Check: wantBody(`{"message":"short and stout"}` + "\n")},
+			{Path: "/r/stream", Kind: adaptertest.Stream, Status: http.StatusOK, Check: adaptertest.WantBody("one two")},
+			{Path: "/r/flush-first", Kind: adaptertest.Stream, Status: http.StatusOK, Check: adaptertest.WantBody("data: hi\n\n")},
+			{Path: "/r/httperror", Kind: adaptertest.Other, Status: http.StatusTeapot, Check: adaptertest.WantBody(`{"message":"short and stout"}` + "\n")},
 			{Path: "/r/error", Kind: adaptertest.Other, Status: http.StatusInternalServerError},
-			{Path: "/gzip/body", Kind: adaptertest.Body, Status: http.StatusOK, Header: gz, Check: wantGzip(compressible)},
-			{Path: "/r/gzip-inside", Kind: adaptertest.Body, Status: http.StatusOK, Header: gz, Check: wantGzip(compressible)},
+			{Path: "/gzip/body", Kind: adaptertest.Body, Status: http.StatusOK, Header: gz, Check: adaptertest.WantGzip(compressible)},
+			{Path: "/r/gzip-inside", Kind: adaptertest.Body, Status: http.StatusOK, Header: gz, Check: adaptertest.WantGzip(compressible)},
 			{Path: "/r/gzip-inside-nocontent", Kind: adaptertest.NoContent, Status: http.StatusNoContent, Header: gz},
 		},
 	})
-}
-
-func wantBody(want string) func(*testing.T, *http.Response, string) {
-	return func(t *testing.T, resp *http.Response, body string) {
-		t.Helper()
-		if body != want {
-			t.Errorf("%s %s: body %q; want %q", resp.Request.Method, resp.Request.URL.Path, body, want)
-		}
-	}
-}
-
-func wantGzip(want string) func(*testing.T, *http.Response, string) {
-	return func(t *testing.T, resp *http.Response, body string) {
-		t.Helper()
-		if ce := resp.Header.Get("Content-Encoding"); ce != "gzip" {
-			t.Fatalf("%s: Content-Encoding %q; want gzip", resp.Request.URL.Path, ce)
-		}
-		zr, err := gzip.NewReader(strings.NewReader(body))
-		if err != nil {
-			t.Fatalf("%s: %v", resp.Request.URL.Path, err)
-		}
-		got, err := io.ReadAll(zr)
-		if err != nil || string(got) != want {
-			t.Errorf("%s: gunzipped body %q, %v; want %q", resp.Request.URL.Path, got, err, want)
-		}
-	}
 }
 
 // newEcho returns a quiet Echo whose error handler reports to env.

@@ -26,29 +26,20 @@ func TestBehaviour(t *testing.T) {
 			{Path: "/r/json", Kind: adaptertest.Body, Status: http.StatusOK},
 			{Path: "/r/string", Kind: adaptertest.Body, Status: http.StatusCreated},
 			{Path: "/r/data", Kind: adaptertest.Body, Status: http.StatusOK},
-			{Path: "/r/file", Kind: adaptertest.Body, Status: http.StatusOK, Check: wantBody(fileContent)},
-			{Path: "/r/copy", Kind: adaptertest.Body, Status: http.StatusOK, Check: wantBody("copied with io.Copy")},
+			{Path: "/r/file", Kind: adaptertest.Body, Status: http.StatusOK, Check: adaptertest.WantBody(fileContent)},
+			{Path: "/r/copy", Kind: adaptertest.Body, Status: http.StatusOK, Check: adaptertest.WantBody("copied with io.Copy")},
 			{Path: "/r/nothing", Kind: adaptertest.Nothing, Status: http.StatusOK},
 			{Path: "/r/status", Kind: adaptertest.NoContent, Status: http.StatusNoContent},
 			{Path: "/r/render204", Kind: adaptertest.NoContent, Status: http.StatusNoContent},
 			{Path: "/r/redirect", Kind: adaptertest.Redirect, Status: http.StatusFound},
 			{Method: http.MethodPost, Path: "/r/redirect", Kind: adaptertest.Redirect, Status: http.StatusSeeOther},
-			{Path: "/r/stream", Kind: adaptertest.Stream, Status: http.StatusOK, Check: wantBody("one two ")},
-			{Path: "/r/sse", Kind: adaptertest.Stream, Status: http.StatusOK, Check: wantBody("event:message\ndata:hi\n\n")},
-			{Path: "/r/controller-flush", Kind: adaptertest.Stream, Status: http.StatusOK, Check: wantBody("one two")},
+			{Path: "/r/stream", Kind: adaptertest.Stream, Status: http.StatusOK, Check: adaptertest.WantBody("one two ")},
+			{Path: "/r/sse", Kind: adaptertest.Stream, Status: http.StatusOK, Check: adaptertest.WantBody("event:message\ndata:hi\n\n")},
+			{Path: "/r/controller-flush", Kind: adaptertest.Stream, Status: http.StatusOK, Check: adaptertest.WantBody("one two")},
 			{Path: "/r/abort", Kind: adaptertest.Other, Status: http.StatusUnauthorized},
-			{Path: "/r/abortjson", Kind: adaptertest.Other, Status: http.StatusForbidden, Check: wantBody(`{"error":"forbidden"}`)},
+			{Path: "/r/abortjson", Kind: adaptertest.Other, Status: http.StatusForbidden, Check: adaptertest.WantBody(`{"error":"forbidden"}`)},
 		},
 	})
-}
-
-func wantBody(want string) func(*testing.T, *http.Response, string) {
-	return func(t *testing.T, resp *http.Response, body string) {
-		t.Helper()
-		if body != want {
-			t.Errorf("%s %s: body %q; want %q", resp.Request.Method, resp.Request.URL.Path, body, want)
-		}
-	}
 }
 
 // newApp builds the adaptertest route contract with gin.

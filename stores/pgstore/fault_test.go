@@ -5,12 +5,12 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/sessionkit/sessionkit/internal/testenv"
 	"github.com/sessionkit/sessionkit/stores/pgstore"
 )
 
@@ -102,42 +102,6 @@ func closedPort(t *testing.T) string {
 	return addr
 }
 
-// blackHole returns an address that accepts connections and never replies,
-// like a server behind a dropped route: only a timeout ends a call.
-func blackHole(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var (
-		mu    sync.Mutex
-		conns []net.Conn
-		wg    sync.WaitGroup
-	)
-	wg.Go(func() {
-		for {
-			conn, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns = append(conns, conn)
-			mu.Unlock()
-		}
-	})
-	t.Cleanup(func() {
-		ln.Close()
-		wg.Wait()
-		mu.Lock()
-		defer mu.Unlock()
-		for _, c := range conns {
-			c.Close()
-		}
-	})
-	return ln.Addr().String()
-}
-
 // TestUnreachableStoreFailsFast serves a session created on a healthy
 // instance to instances whose database cannot be reached: the request must
 // end in a generic 500 within about the StoreTimeout, and the manager must
@@ -153,7 +117,7 @@ func TestUnreachableStoreFailsFast(t *testing.T) {
 		addr string
 	}{
 		{"closed port", closedPort(t)},
-		{"black hole", blackHole(t)},
+		{"black hole", testenv.BlackHole(t)},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

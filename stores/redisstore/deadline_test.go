@@ -2,8 +2,6 @@ package redisstore_test
 
 import (
 	"context"
-	"net"
-	"sync"
 	"testing"
 	"time"
 
@@ -11,46 +9,13 @@ import (
 
 	"github.com/sessionkit/sessionkit/core"
 	"github.com/sessionkit/sessionkit/core/storetest"
+	"github.com/sessionkit/sessionkit/internal/testenv"
 	"github.com/sessionkit/sessionkit/stores/redisstore"
 )
 
-// hungServer accepts connections and never answers, like a Redis that is
-// stopped or cut off by the network. It returns the address.
-func hungServer(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var (
-		mu    sync.Mutex
-		conns []net.Conn
-		wg    sync.WaitGroup
-	)
-	wg.Go(func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns = append(conns, c)
-			mu.Unlock()
-		}
-	})
-	t.Cleanup(func() {
-		l.Close()
-		wg.Wait()
-		for _, c := range conns {
-			c.Close()
-		}
-	})
-	return l.Addr().String()
-}
-
 func TestEveryCallHonoursTheDeadline(t *testing.T) {
 	t.Parallel()
-	client := redis.NewClient(&redis.Options{Addr: hungServer(t), ContextTimeoutEnabled: true})
+	client := redis.NewClient(&redis.Options{Addr: testenv.BlackHole(t), ContextTimeoutEnabled: true})
 	t.Cleanup(func() { client.Close() })
 	s, err := redisstore.New(client, redisstore.Options{})
 	if err != nil {

@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"maps"
@@ -58,8 +59,16 @@ func (s *Session) commit(ctx context.Context) error {
 			break
 		}
 		ok, touched, err := s.maybeTouch(ctx, now)
+		if err != nil && s.touchNow {
+			return err // the handler asked for this touch
+		}
 		if err != nil {
-			return err
+			// The throttled idle touch is best effort: failing the
+			// response for it would take down every page during a store
+			// outage, even pages that never use the session. The record
+			// keeps its old expiry.
+			s.m.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "sessionkit: idle touch failed", slog.Any("error", err))
+			ok, touched = true, false
 		}
 		if !ok {
 			s.forget()
@@ -77,7 +86,15 @@ func (s *Session) commit(ctx context.Context) error {
 		if err := s.ensureID(); err != nil {
 			return err
 		}
-		if err := s.storeSave(ctx, now); err != nil {
+		err := s.storeSave(ctx, now)
+		if errors.Is(err, ErrStoreFull) && s.regenerated && len(s.oldKeys) > 0 {
+			// A full store must not lock out a user at login: make room by
+			// dropping the record this one replaces, then try again.
+			if err = s.deleteOld(ctx); err == nil {
+				err = s.storeSave(ctx, now)
+			}
+		}
+		if err != nil {
 			return err
 		}
 		s.isNew = false
@@ -100,19 +117,40 @@ func (s *Session) commit(ctx context.Context) error {
 	if err := s.deleteOld(ctx); err != nil {
 		return err
 	}
+	metaChanged := s.dirtyMeta
 	s.clean()
-	if issue && !s.sealed {
+	if s.sealed {
+		lost := (issue && metaChanged) || s.clearCookie
+		s.clearCookie, s.pendingCookie = false, false
+		if lost {
+			return fmt.Errorf("%w: the store was updated, but the cookie change (RememberMe or Destroy) cannot reach the client", ErrHeadersSent)
+		}
+		return nil
+	}
+	if issue {
 		if moved {
 			s.touched = now
 		}
 		s.resign = false
 		s.clearCookie = false
-		s.writeCookie(now)
-	} else if s.clearCookie && !s.sealed {
-		s.clearCookie = false
-		s.writeExpiredCookie()
+		s.pendingCookie = true
 	}
 	return nil
+}
+
+// flushCookie writes the cookie the last commit decided on into the
+// response header. Only the middleware's lifecycle calls it, on the
+// handler's goroutine just before the headers are sent, so a Save from
+// another goroutine never touches the header map, and the cache headers
+// are set after the handler's own.
+func (s *Session) flushCookie() {
+	switch {
+	case s.pendingCookie:
+		s.writeCookie(time.Now())
+	case s.clearCookie:
+		s.writeExpiredCookie()
+	}
+	s.pendingCookie, s.clearCookie = false, false
 }
 
 // deleteOld deletes the records Regenerate and Destroy left behind.

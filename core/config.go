@@ -88,9 +88,12 @@ type Config struct {
 	// Header, when set, also reads the session token from this request
 	// header (taking precedence over the cookie) and writes the token into
 	// the same response header whenever it is issued or rotated, for API
-	// clients that do not keep cookies. When the session ends (Destroy, or
-	// a token that is no longer valid) the response carries the header with
-	// an empty value: the client should drop its token. The default is ""
+	// clients that do not keep cookies. Clients must keep the token from
+	// every response that carries the header: the token records the last
+	// idle touch, so a client that sticks to an old token looks idle, costs
+	// a store touch on every request and, with IdleTimeout, is logged out
+	// while active. After Destroy the response carries the header with an
+	// empty value: the client should drop its token. The default is ""
 	// (cookies only).
 	Header string
 
@@ -121,7 +124,8 @@ type Config struct {
 type CookieConfig struct {
 	// Name is the cookie name. The default is "session". Names starting
 	// with "__Host-" require SecureAlways, Path "/" and no Domain; names
-	// starting with "__Secure-" require SecureAlways.
+	// starting with "__Secure-" require SecureAlways. Browsers match these
+	// prefixes ignoring case, and so does New.
 	Name string
 
 	// Domain is the cookie's Domain attribute. The default is "", a
@@ -223,7 +227,7 @@ func (c Config) validate() error {
 	if ck.SameSite < http.SameSiteDefaultMode || ck.SameSite > http.SameSiteNoneMode {
 		return bad("unknown SameSite %d", ck.SameSite)
 	}
-	if strings.HasPrefix(ck.Name, "__Host-") {
+	if hasPrefixFold(ck.Name, "__Host-") {
 		if ck.Domain != "" {
 			return bad("a __Host- cookie cannot have a Domain (got %q)", ck.Domain)
 		}
@@ -231,7 +235,7 @@ func (c Config) validate() error {
 			return bad("a __Host- cookie must have Path \"/\" (got %q)", ck.Path)
 		}
 	}
-	if (strings.HasPrefix(ck.Name, "__Host-") || strings.HasPrefix(ck.Name, "__Secure-")) && ck.Secure != SecureAlways {
+	if (hasPrefixFold(ck.Name, "__Host-") || hasPrefixFold(ck.Name, "__Secure-")) && ck.Secure != SecureAlways {
 		return bad("cookie name %q requires Cookie.Secure = SecureAlways", ck.Name)
 	}
 	if ck.SameSite == http.SameSiteNoneMode && ck.Secure != SecureAlways {
@@ -258,4 +262,10 @@ func validCookieName(s string) bool {
 		}
 	}
 	return true
+}
+
+// hasPrefixFold reports whether s starts with prefix, ignoring case, as
+// browsers match the __Host- and __Secure- cookie prefixes.
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
 }

@@ -28,6 +28,8 @@ func TestNewRejectsInvalidConfig(t *testing.T) {
 		{"__Host- with domain", cfgCookie(core.CookieConfig{Name: "__Host-s", Domain: "example.com", Secure: core.SecureAlways}), "Domain"},
 		{"__Host- with path", cfgCookie(core.CookieConfig{Name: "__Host-s", Path: "/app", Secure: core.SecureAlways}), "Path"},
 		{"__Host- without SecureAlways", cfgCookie(core.CookieConfig{Name: "__Host-s"}), "SecureAlways"},
+		{"__HOST- (any case) with domain", cfgCookie(core.CookieConfig{Name: "__HOST-s", Domain: "example.com", Secure: core.SecureAlways}), "Domain"},
+		{"__secure- (any case) without SecureAlways", cfgCookie(core.CookieConfig{Name: "__secure-s"}), "SecureAlways"},
 		{"__Host- with SecureNever", cfgCookie(core.CookieConfig{Name: "__Host-s", Secure: core.SecureNever}), "SecureAlways"},
 		{"__Secure- without SecureAlways", cfgCookie(core.CookieConfig{Name: "__Secure-s"}), "SecureAlways"},
 		{"SameSite=None without SecureAlways", cfgCookie(core.CookieConfig{SameSite: http.SameSiteNoneMode}), "SameSite=None"},

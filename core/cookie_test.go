@@ -310,3 +310,23 @@ func hasDirective(cc, d string) bool {
 	}
 	return false
 }
+
+func TestCacheHeadersSetAfterSaveStayPrivate(t *testing.T) {
+	t.Parallel()
+	m := newManager(t, core.Config{})
+	resp := serve(m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
+		s.Set("k", "v")
+		if err := s.Save(r.Context()); err != nil {
+			t.Errorf("Save: %v", err)
+		}
+		w.Header().Set("Cache-Control", "public, max-age=600")
+		w.Write([]byte("page"))
+	})), get("/"))
+	if !live(sessionCookie(t, resp, "session")) {
+		t.Fatal("no session cookie")
+	}
+	cc := resp.Header.Get("Cache-Control")
+	if !strings.Contains(cc, "private") || strings.Contains(cc, "public") {
+		t.Errorf("Cache-Control = %q with a session Set-Cookie; want private, never public", cc)
+	}
+}

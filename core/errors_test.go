@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sessionkit/sessionkit/core"
 )
@@ -162,5 +163,25 @@ func TestErrorHandlerGetsDiscardingWriterAfterHeaders(t *testing.T) {
 	}
 	if b := body(t, resp); resp.StatusCode != http.StatusOK || b != "page" || resp.Header.Get("X-Late") != "" {
 		t.Errorf("response = %d %q (X-Late %q); want the handler's 200 page untouched", resp.StatusCode, b, resp.Header.Get("X-Late"))
+	}
+}
+
+func TestFailedIdleTouchDoesNotFailTheRequest(t *testing.T) {
+	t.Parallel()
+	st := newFailingStore(t)
+	var logged syncBuffer
+	m := newManager(t, core.Config{Store: st, IdleTimeout: time.Hour, Logger: newTestLogger(&logged)})
+	id := newID(t)
+	old := time.Now().Add(-10 * time.Minute)
+	st.Put(t, id, core.Record{Values: map[string][]byte{"k": []byte(`"v"`)}, Expiry: time.Now().Add(50 * time.Minute)})
+	st.Fail(true, "Touch")
+	resp := serve(m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte("static"))
+	})), get("/static", &http.Cookie{Name: "session", Value: validToken(id, old, old)}))
+	if b := body(t, resp); resp.StatusCode != http.StatusOK || b != "static" {
+		t.Errorf("response = %d %q; want the page despite the failed touch", resp.StatusCode, b)
+	}
+	if !strings.Contains(logged.String(), "idle touch failed") {
+		t.Errorf("log = %q; want the failed touch reported", logged.String())
 	}
 }

@@ -75,32 +75,42 @@ func (m *Manager) Begin(w http.ResponseWriter, r *http.Request) (*Session, *http
 	s.ctx = sessionContext{Context: r.Context(), s: s}
 	r = r.WithContext(&s.ctx)
 	s.req = r
-	if v, ok := m.readToken(r); ok {
-		if t, secret, ok := m.signer.decode(v); ok && m.alive(t, time.Now()) {
-			s.tok, s.hasTok, s.resign = t, true, secret > 0
-			s.id, s.key = t.id, StoreKey(t.id)
-			s.created, s.touched, s.remember = t.created, t.touched, t.remember
-		} else {
-			// A forged, malformed or expired cookie is treated as absent and
-			// the store is never consulted for it; the browser is told to
-			// drop it.
-			s.clearCookie = true
-		}
+	if t, secret, ok := m.verify(r, time.Now()); ok {
+		s.tok, s.hasTok, s.resign = t, true, secret > 0
+		s.id, s.key = t.id, StoreKey(t.id)
+		s.created, s.touched, s.remember = t.created, t.touched, t.remember
 	}
 	return s, r
 }
 
-func (m *Manager) readToken(r *http.Request) (string, bool) {
+// maxCandidates bounds how many same-named cookies are verified, so a
+// request stuffed with cookies costs a bounded number of HMACs.
+const maxCandidates = 8
+
+// verify returns the first token the request carries that verifies and can
+// still be alive: the configured header first, then each cookie with the
+// session's name, in order. Browsers send a stale cookie with a longer Path
+// first, so a single bad value must not hide a good one. A forged,
+// malformed or expired token is treated as absent: the store is never
+// consulted for it. Nothing is done to the client's cookie either, since a
+// request racing a login may carry the old one.
+func (m *Manager) verify(r *http.Request, now time.Time) (token, int, bool) {
 	if h := m.cfg.Header; h != "" {
 		if v := r.Header.Get(h); v != "" {
-			return v, true
+			if t, secret, ok := m.signer.decode(v); ok && m.alive(t, now) {
+				return t, secret, true
+			}
 		}
 	}
-	c, err := r.Cookie(m.cfg.Cookie.Name)
-	if err != nil {
-		return "", false
+	for i, c := range r.CookiesNamed(m.cfg.Cookie.Name) {
+		if i == maxCandidates {
+			break
+		}
+		if t, secret, ok := m.signer.decode(c.Value); ok && m.alive(t, now) {
+			return t, secret, true
+		}
 	}
-	return c.Value, true
+	return token{}, 0, false
 }
 
 // alive reports whether the session a token names can still exist, judged
@@ -126,6 +136,9 @@ func (s *Session) Commit() error {
 		return s.unusable
 	}
 	err := s.commit(s.commitContext())
+	if err == nil {
+		s.flushCookie()
+	}
 	s.sealed = true
 	return err
 }
@@ -148,7 +161,11 @@ func (s *Session) Finish() error {
 	if s.unusable != nil {
 		return s.unusable
 	}
-	return s.commit(s.commitContext())
+	err := s.commit(s.commitContext())
+	if err == nil && !s.sealed {
+		s.flushCookie()
+	}
+	return err
 }
 
 // Abandon marks the session as not to be committed, because its handler

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -228,5 +229,32 @@ func TestMemoryStoreMaxSessionsConcurrent(t *testing.T) {
 	}
 	if n, _ := s.Count(ctx); n != max {
 		t.Errorf("Count = %d; want %d", n, max)
+	}
+}
+
+func TestRegenerateWhenStoreIsFull(t *testing.T) {
+	t.Parallel()
+	mem := core.NewMemoryStore(core.MemoryStoreOptions{MaxSessions: 3, CleanupInterval: -1})
+	t.Cleanup(func() { mem.Close() })
+	m := newManager(t, core.Config{Store: mem})
+	mine, _ := login(t, m, "me")
+	login(t, m, "other1")
+	login(t, m, "other2")
+	var newID string
+	resp := serve(m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
+		if err := s.Regenerate(); err != nil {
+			t.Errorf("Regenerate: %v", err)
+		}
+		s.Set("user", "alice")
+		newID = s.ID()
+	})), get("/login", mine))
+	if resp.StatusCode != http.StatusOK || !live(sessionCookie(t, resp, "session")) {
+		t.Fatalf("login on a full store: status %d; want 200 and a new cookie", resp.StatusCode)
+	}
+	if rec, found, _ := mem.Load(context.Background(), core.StoreKey(newID)); !found || string(rec.Values["k"]) != `"me"` {
+		t.Errorf("new record found %v, k = %s; want the session's data under the new ID", found, rec.Values["k"])
+	}
+	if n, _ := mem.Count(context.Background()); n != 3 {
+		t.Errorf("store holds %d sessions; want 3: the old record made room for the new", n)
 	}
 }

@@ -208,8 +208,8 @@ func testNoRecreate(t *testing.T, whole bool, change func(s *core.Session)) {
 	if _, found := mem.Record(t, id); found {
 		t.Error("the commit recreated a session another request ended")
 	}
-	if c := sessionCookie(t, resp, "session"); c == nil || c.MaxAge >= 0 {
-		t.Errorf("Set-Cookie = %v; want the ended session's cookie cleared", c)
+	if c := sessionCookie(t, resp, "session"); c != nil {
+		t.Errorf("Set-Cookie = %v; want none: the session may have ended because a concurrent login replaced it", c)
 	}
 }
 
@@ -244,8 +244,8 @@ func TestTouchWithoutToucher(t *testing.T) {
 	if _, found := mem.Record(t, id); found {
 		t.Error("a touch recreated a deleted session")
 	}
-	if c := sessionCookie(t, resp, "session"); c == nil || c.MaxAge >= 0 {
-		t.Errorf("Set-Cookie = %v; want the ended session's cookie cleared", c)
+	if c := sessionCookie(t, resp, "session"); c != nil {
+		t.Errorf("Set-Cookie = %v; want none: the session may have ended because a concurrent login replaced it", c)
 	}
 }
 

@@ -56,15 +56,16 @@ type Session struct {
 	touched  time.Time // the touched time the client's cookie carries
 	remember int8
 
-	undo        regenUndo
-	dirtyMeta   bool // remember-me changed
-	regenerated bool // must be saved whole under a new ID
-	touchNow    bool
-	oldKeys     []string // records to delete at commit
-	destroyed   bool     // Destroy ran: delete oldKeys before anything else
-	clearCookie bool     // send an expired cookie unless a new one is issued
-	sealed      bool     // Commit ran: the headers are on their way
-	abandoned   bool
+	undo          regenUndo
+	dirtyMeta     bool // remember-me changed
+	regenerated   bool // must be saved whole under a new ID
+	touchNow      bool
+	oldKeys       []string // records to delete at commit
+	destroyed     bool     // Destroy ran: delete oldKeys before anything else
+	clearCookie   bool     // Destroy: send an expired cookie unless a new one is issued
+	pendingCookie bool     // a commit decided to send a fresh cookie; flushCookie writes it
+	sealed        bool     // Commit ran: the headers are on their way
+	abandoned     bool
 }
 
 // sessionContext carries the session in a context.Context without a
@@ -114,11 +115,12 @@ func (s *Session) load(ctx context.Context) error {
 }
 
 // forget drops the client's token: its session is gone, and so is that
-// session's RememberMe choice.
+// session's RememberMe choice. The client's cookie is left alone: the
+// session may have ended because a concurrent request regenerated it, and
+// an expired Set-Cookie here could overwrite that request's new cookie.
 func (s *Session) forget() {
 	s.hasTok = false
 	s.resign = false
-	s.clearCookie = true
 	s.id, s.key = "", ""
 	s.remember = 0
 }
@@ -348,6 +350,7 @@ func (s *Session) Destroy() {
 		s.oldKeys = append(s.oldKeys, s.key)
 	}
 	s.destroyed = true
+	s.failed, s.loadErrOwned = nil, false // nothing of the old session survives
 	s.hasTok, s.resign = false, false
 	s.clearCookie = true
 	s.id, s.key = "", ""
@@ -416,10 +419,12 @@ func (s *Session) RememberMe(remember bool) error {
 	return nil
 }
 
-// Save commits the session now: changes are written to the store and the
-// cookie is set on the response. The middleware commits by itself before
-// the headers are sent, so Save is only needed to persist before a slow
-// operation or to observe a store error in the handler.
+// Save commits the session now: changes are written to the store, and the
+// cookie goes on the response when the middleware sends the headers. The
+// middleware commits by itself before the headers are sent, so Save is
+// only needed to persist before a slow operation or to observe a store
+// error in the handler. Like every Session method it is safe to call from
+// the request's other goroutines.
 func (s *Session) Save(ctx context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -1,6 +1,7 @@
 package core_test
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -595,11 +596,87 @@ func TestSaveCommitsBeforeResponse(t *testing.T) {
 		if s.IsNew() {
 			t.Error("IsNew() after Save = true; want false")
 		}
-		if c := w.Header().Values("Set-Cookie"); len(c) != 1 {
-			t.Errorf("Set-Cookie after Save = %q; want the session cookie", c)
+		// The cookie goes on with the headers, on the handler's
+		// goroutine, so a Save from another goroutine cannot race the
+		// handler's own header writes.
+		if c := w.Header().Values("Set-Cookie"); len(c) != 0 {
+			t.Errorf("Set-Cookie right after Save = %q; want it added when the headers are sent", c)
 		}
 	})), get("/"))
 	if c := sessionCookie(t, resp, "session"); !live(c) {
 		t.Errorf("Set-Cookie = %v; want the new session's cookie", c)
+	}
+}
+
+func TestRequestRacingLoginLeavesNewCookieAlone(t *testing.T) {
+	t.Parallel()
+	m := newManager(t, core.Config{IdleTimeout: time.Hour})
+	old, _ := login(t, m, "anon")
+	resp := serve(m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
+		if err := s.Regenerate(); err != nil {
+			t.Errorf("Regenerate: %v", err)
+		}
+		s.Set("user", "alice")
+	})), get("/login", old))
+	if !live(sessionCookie(t, resp, "session")) {
+		t.Fatal("login sent no new cookie")
+	}
+	var got seen
+	poll := serve(m.Handler(reader(&got)), get("/poll", old))
+	if c := sessionCookie(t, poll, "session"); c != nil {
+		t.Errorf("poll with the pre-login cookie sent Set-Cookie %v; want none, or it may log the user out", c)
+	}
+	if got.k != "" || !got.isNew {
+		t.Errorf("poll saw k = %q, IsNew = %v; want a fresh session: the old one is gone", got.k, got.isNew)
+	}
+}
+
+func TestSaveFromAnotherGoroutine(t *testing.T) {
+	t.Parallel()
+	st := newCountingStore(t)
+	m := newManager(t, core.Config{Store: st})
+	var id string
+	resp := serve(m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
+		var wg sync.WaitGroup
+		wg.Go(func() {
+			s.Set("k", "from goroutine")
+			if err := s.Save(r.Context()); err != nil {
+				t.Errorf("Save: %v", err)
+			}
+			id = s.ID()
+		})
+		for i := range 100 {
+			w.Header().Set("X-Progress", string(rune('a'+i%26)))
+		}
+		wg.Wait()
+		w.Write([]byte("done"))
+	})), get("/"))
+	if !live(sessionCookie(t, resp, "session")) {
+		t.Error("no session cookie after a Save from another goroutine")
+	}
+	if rec, found := st.Record(t, id); !found || string(rec.Values["k"]) != `"from goroutine"` {
+		t.Errorf("stored k = %s, found %v; want the goroutine's value", rec.Values["k"], found)
+	}
+}
+
+func TestDestroyAfterFailedSetStillLogsOut(t *testing.T) {
+	t.Parallel()
+	st := newCountingStore(t)
+	m := newManager(t, core.Config{Store: st})
+	ck, id := login(t, m, "alice")
+	resp := serve(m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
+		if err := s.Set("audit", func() {}); !errors.Is(err, core.ErrEncode) {
+			t.Errorf("Set(func) = %v; want ErrEncode", err)
+		}
+		s.Destroy()
+	})), get("/logout", ck))
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("status = %d; want 200: the failed value belonged to the destroyed session", resp.StatusCode)
+	}
+	if c := sessionCookie(t, resp, "session"); c == nil || c.MaxAge >= 0 {
+		t.Errorf("Set-Cookie = %v; want the cookie cleared", c)
+	}
+	if _, found := st.Record(t, id); found {
+		t.Error("the session survived its logout")
 	}
 }

@@ -158,15 +158,54 @@ func TestInvalidCookieIsAbsentAndNeverReachesStore(t *testing.T) {
 	})
 }
 
-func TestInvalidCookieIsCleared(t *testing.T) {
+// A bad cookie is ignored, not cleared: the request may be racing a login
+// whose response sets a new cookie, which an expired Set-Cookie here could
+// overwrite in the browser.
+func TestInvalidCookieIsIgnoredNotCleared(t *testing.T) {
 	t.Parallel()
 	m := newManager(t, core.Config{})
 	ck, _ := login(t, m, "x")
 	var got seen
 	resp := serve(m.Handler(reader(&got)), get("/", &http.Cookie{Name: "session", Value: flipChar(ck.Value, 10)}))
-	c := sessionCookie(t, resp, "session")
-	if c == nil || c.MaxAge >= 0 || c.Value != "" {
-		t.Errorf("Set-Cookie = %v; want an expired, empty session cookie telling the browser to drop the forged one", c)
+	if c := sessionCookie(t, resp, "session"); c != nil {
+		t.Errorf("Set-Cookie = %v; want none for a forged cookie on a request that changed nothing", c)
+	}
+	if got.k != "" || !got.isNew {
+		t.Errorf("handler saw k = %q, IsNew = %v; want a fresh, empty session", got.k, got.isNew)
+	}
+}
+
+// Browsers send a stale cookie with a longer Path first; a bad value must
+// not hide the good one that follows, nor a bad header token a good cookie.
+func TestFirstValidTokenWins(t *testing.T) {
+	t.Parallel()
+	const hdr = "X-Session"
+	m := newManager(t, core.Config{Header: hdr})
+	ck, _ := login(t, m, "mine")
+	tests := []struct {
+		name string
+		req  func() *http.Request
+	}{
+		{"stale cookie first", func() *http.Request {
+			return get("/", &http.Cookie{Name: "session", Value: flipChar(ck.Value, 10)}, ck)
+		}},
+		{"garbage cookie first", func() *http.Request {
+			return get("/", &http.Cookie{Name: "session", Value: "garbage"}, ck)
+		}},
+		{"bad header token, good cookie", func() *http.Request {
+			r := get("/", ck)
+			r.Header.Set(hdr, "garbage")
+			return r
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var got seen
+			serve(m.Handler(reader(&got)), tc.req())
+			if got.k != "mine" {
+				t.Errorf("k = %q; want mine from the valid cookie", got.k)
+			}
+		})
 	}
 }
 

@@ -480,3 +480,33 @@ func TestInformationalStatusPassesThroughWithoutCommit(t *testing.T) {
 		t.Errorf("final response: status %d, cookie %v; want 200 with the session cookie", resp.StatusCode, sessionCookie(t, resp, "session"))
 	}
 }
+
+func TestLateCookieChangesAreReported(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		change func(s *core.Session)
+	}{
+		{"RememberMe", func(s *core.Session) { s.RememberMe(true) }},
+		{"Destroy", func(s *core.Session) { s.Destroy() }},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var reported []error
+			m := newManager(t, core.Config{ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
+				reported = append(reported, err)
+			}})
+			ck, _ := login(t, m, "v")
+			serve(m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
+				core.Get[string](s, "k")
+				w.Write([]byte("streamed"))
+				w.(http.Flusher).Flush()
+				tc.change(s)
+			})), get("/", ck))
+			if len(reported) != 1 || !errors.Is(reported[0], core.ErrHeadersSent) {
+				t.Errorf("errors reported = %v; want one wrapping ErrHeadersSent", reported)
+			}
+		})
+	}
+}

@@ -406,6 +406,16 @@ func testPatch(t *testing.T, s core.Store) {
 	if _, found := mustLoad(t, s, absent); found {
 		t.Error("Patch(absent) created a record")
 	}
+
+	expired := NewKey(t)
+	mustSave(t, s, expired, core.Record{Values: map[string][]byte{"a": raw(1)}, Expiry: time.Now().Add(200 * time.Millisecond)})
+	time.Sleep(500 * time.Millisecond)
+	if found, err := p.Patch(ctxT(t), expired, core.Patch{Set: map[string][]byte{"b": raw(2)}, Expiry: exp}); err != nil || found {
+		t.Errorf("Patch(expired) = %v, %v; want false, nil", found, err)
+	}
+	if _, found := mustLoad(t, s, expired); found {
+		t.Error("Patch(expired) resurrected the record")
+	}
 }
 
 func testPatchConcurrent(t *testing.T, s core.Store) {

@@ -53,6 +53,9 @@ func defaultErrorHandler(c *gin.Context, err error) {
 // WithErrorHandler). Handlers read the session with Get, or GetFor when the
 // app runs several managers.
 //
+// An internal redirect with engine.HandleContext keeps the session: the
+// nested run of the chain reuses it and commits it before its response.
+//
 // If a handler panics, the session is not committed. Install gin.Recovery
 // before this middleware so that the panic passes through it.
 //
@@ -70,8 +73,14 @@ func Middleware(mgr *core.Manager, opts ...Option) gin.HandlerFunc {
 	}
 	return func(c *gin.Context) {
 		orig := c.Writer
-		s, r := mgr.Begin(orig, c.Request)
-		c.Request = r
+		// engine.HandleContext (an internal redirect) runs the chain again
+		// on the same request, with gin's own writer back in c.Writer. The
+		// request already carries this manager's session: keep it, so the
+		// nested run commits it before its response goes out.
+		s, ok := bound(mgr.FromContext, c.Request.Context())
+		if !ok {
+			s, c.Request = mgr.Begin(orig, c.Request)
+		}
 		w := &writer{ResponseWriter: orig, c: c, s: s, onError: o.onError}
 		c.Writer = w
 		done := false

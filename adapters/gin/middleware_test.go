@@ -206,6 +206,53 @@ func TestWithErrorHandler(t *testing.T) {
 	}
 }
 
+// TestHandleContextKeepsTheSession forwards a login to another route with
+// engine.HandleContext, gin's internal redirect: the forwarded response
+// must carry the new cookie and the login must stick.
+func TestHandleContextKeepsTheSession(t *testing.T) {
+	env := adaptertest.NewEnv(t, adaptertest.Options{})
+	r := gin.New()
+	r.Use(ginsession.Middleware(env.User))
+	r.POST("/anon", func(c *gin.Context) { ginsession.Get(c).Set("k", "anon") })
+	r.POST("/login", func(c *gin.Context) {
+		s := ginsession.Get(c)
+		if err := s.Regenerate(); err != nil {
+			c.AbortWithError(http.StatusInternalServerError, err)
+			return
+		}
+		s.Set("user", "alice")
+		c.Request.URL.Path, c.Request.Method = "/me", http.MethodGet
+		r.HandleContext(c)
+		s.Set("after", "forward") // persisted late, on the established cookie
+	})
+	r.GET("/me", func(c *gin.Context) {
+		u, _ := core.Get[string](ginsession.Get(c), "user")
+		c.String(http.StatusOK, u)
+	})
+	r.GET("/get/:key", func(c *gin.Context) {
+		v, _ := core.Get[string](ginsession.Get(c), c.Param("key"))
+		c.String(http.StatusOK, v)
+	})
+	c := adaptertest.Serve(t, func(*testing.T, *adaptertest.Env) http.Handler { return r }, env)
+	c.Post("/anon")
+	old := c.Cookie(adaptertest.UserCookie)
+	resp, body := c.Do(http.MethodPost, "/login", nil)
+	if body != "alice" {
+		t.Errorf("forwarded response body = %q; want alice", body)
+	}
+	if ck := adaptertest.SetCookie(resp, adaptertest.UserCookie); ck == nil || ck.Value == "" || ck.Value == old.Value {
+		t.Fatalf("forwarded response Set-Cookie = %v; want the regenerated session's cookie", ck)
+	}
+	for key, want := range map[string]string{"user": "alice", "k": "anon", "after": "forward"} {
+		if got := c.Get("/get/" + key); got != want {
+			t.Errorf("after the forwarded login, %s = %q; want %q", key, got, want)
+		}
+	}
+	if errs := env.Errors(); len(errs) > 0 {
+		t.Errorf("errors reported: %v", errs)
+	}
+}
+
 // TestWriterRestored checks that middleware outside the session middleware
 // get gin's own writer back once the chain has run.
 func TestWriterRestored(t *testing.T) {

@@ -39,6 +39,9 @@ func (w *writer) commit() bool {
 		return !w.replaced
 	}
 	w.committed = true
+	if w.s.Sealed() {
+		return true // committed by a nested run of the chain (HandleContext)
+	}
 	if err := w.s.Commit(); err != nil {
 		w.fail(err)
 		return false
@@ -73,7 +76,21 @@ func (w *writer) finish() {
 	if w.replaced {
 		return
 	}
-	if !w.committed {
+	switch {
+	case !w.committed && w.s.Sealed():
+		// A nested run of the chain committed and sent the response;
+		// persist what changed since, below.
+		w.committed = true
+	case !w.committed && w.ResponseWriter.Written():
+		// The response went out around this middleware: its cookie can
+		// no longer be set, and committing now could, for one, delete the
+		// old record of a regenerated session whose new cookie never
+		// arrives. Drop the changes and say so.
+		w.s.Abandon()
+		w.replaced = true
+		w.report(w, fmt.Errorf("%w: the response was written around the session middleware; the session's changes were not saved", core.ErrHeadersSent))
+		return
+	case !w.committed:
 		w.commit()
 		return
 	}

@@ -136,9 +136,15 @@ func testIdleExpiry(t *testing.T, a Adapter) {
 	if got != "v" {
 		t.Fatalf("GET /get/k = %q; want %q", got, "v")
 	}
+	// The browser would drop the cookie at its Max-Age; replaying it checks
+	// that the server enforces the expiry too.
+	ck := c.Cookie(UserCookie)
+	if ck == nil {
+		t.Fatal("no session cookie in the jar after a write")
+	}
 	time.Sleep(1600 * time.Millisecond)
-	if got := c.Get("/get/k"); got != "" {
-		t.Errorf("GET /get/k after 1.6s idle (IdleTimeout 1s) = %q; want \"\"", got)
+	if _, got := c.Replay(ck, http.MethodGet, "/get/k"); got != "" {
+		t.Errorf("GET /get/k replaying the cookie after 1.6s idle (IdleTimeout 1s) = %q; want \"\"", got)
 	}
 }
 
@@ -161,9 +167,13 @@ func testAbsoluteExpiry(t *testing.T, a Adapter) {
 		}
 		prev = began
 	}
+	ck := c.Cookie(UserCookie)
+	if ck == nil {
+		t.Fatal("no session cookie in the jar after a write")
+	}
 	time.Sleep(time.Until(start.Add(4400 * time.Millisecond)))
-	if got := c.Get("/get/k"); got != "" {
-		t.Errorf("GET /get/k after 4.4s (Lifetime 4s) = %q; want \"\"", got)
+	if _, got := c.Replay(ck, http.MethodGet, "/get/k"); got != "" {
+		t.Errorf("GET /get/k replaying the cookie after 4.4s (Lifetime 4s) = %q; want \"\"", got)
 	}
 }
 

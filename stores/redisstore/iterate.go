@@ -15,7 +15,9 @@ import (
 // examines per round trip.
 const scanCount = 500
 
-// Range implements core.Iterator. It walks the store's keys with SCAN
+// Range implements core.Iterator. It visits the keys the manager writes,
+// Prefix followed by a 43-character hashed ID; a record saved by a direct
+// caller under a key of another length is not visited. It walks them with SCAN
 // (never KEYS, so Redis is not blocked), on every master of a cluster or
 // every live shard of a ring, and loads each page of keys in one pipelined
 // round trip. Records that expire or are deleted during the walk are
@@ -66,6 +68,9 @@ func (s *Store) Count(ctx context.Context) (int, error) {
 	return n, nil
 }
 
+// storeKeyLen is the length of core.StoreKey's output: base64url SHA-256.
+const storeKeyLen = 43
+
 // scan passes each non-empty page of the store's Redis keys to page, node
 // by node, until page returns false or an error.
 func (s *Store) scan(ctx context.Context, page func(keys []string) (bool, error)) error {
@@ -76,7 +81,10 @@ func (s *Store) scan(ctx context.Context, page func(keys []string) (bool, error)
 	if err != nil {
 		return err
 	}
-	match := globEscape(s.prefix) + "*"
+	// Match exactly the keys the manager writes, Prefix plus a hashed ID,
+	// so a store whose prefix extends this one's (say "app:" and
+	// "app:admin:") is not swept up in this one's walk.
+	match := globEscape(s.prefix) + strings.Repeat("?", storeKeyLen)
 	for _, node := range nodes {
 		var cursor uint64
 		for {

@@ -47,6 +47,36 @@ func TestIteratorStaysInsideGlobPrefix(t *testing.T) {
 	}
 }
 
+// Two managers in one app, say users under "app:" and admins under
+// "app:admin:": the user store's walk must not include admin sessions.
+func TestIteratorIgnoresLongerPrefixes(t *testing.T) {
+	t.Parallel()
+	client := sharedClient(t)
+	base := testPrefix(t)
+	users := mustStore(t, client, base)
+	admins := mustStore(t, client, base+"admin:")
+	ctx := context.Background()
+	rec := core.Record{Values: map[string][]byte{"a": []byte("1")}, Expiry: time.Now().Add(time.Hour)}
+	user, admin := storetest.NewKey(t), storetest.NewKey(t)
+	if err := users.Save(ctx, user, rec); err != nil {
+		t.Fatal(err)
+	}
+	if err := admins.Save(ctx, admin, rec); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { client.Del(context.Background(), base+user, base+"admin:"+admin) })
+	if n, err := users.Count(ctx); err != nil || n != 1 {
+		t.Errorf("users.Count = %d, %v; want 1, nil: the admin session must not count", n, err)
+	}
+	var keys []string
+	if err := users.Range(ctx, func(k string, _ core.Record) bool { keys = append(keys, k); return true }); err != nil {
+		t.Fatalf("Range: %v", err)
+	}
+	if len(keys) != 1 || keys[0] != user {
+		t.Errorf("users.Range visited %q; want only [%q]", keys, user)
+	}
+}
+
 func TestIteratorSpansScanPages(t *testing.T) {
 	t.Parallel()
 	client := sharedClient(t)
@@ -55,7 +85,7 @@ func TestIteratorSpansScanPages(t *testing.T) {
 	const n = 1000
 	want := map[string]string{}
 	for i := range n {
-		want[fmt.Sprintf("k%d", i)] = fmt.Sprint(i)
+		want[core.StoreKey(fmt.Sprintf("k%d", i))] = fmt.Sprint(i) // keys shaped like the manager's
 	}
 	var wg sync.WaitGroup
 	keys := make(chan string)

@@ -7,8 +7,10 @@ import (
 	"maps"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 )
 
 // Session is one request's view of a session. It is created by the
@@ -233,7 +235,7 @@ func (s *Session) Keys() []string {
 	return keys
 }
 
-// Set stores v under key. v may be any value encoding/json can encode,
+// Set stores v under key. The key must be valid UTF-8 without NUL bytes. v may be any value encoding/json can encode,
 // including the application's own structs; no registration is needed. The
 // value is encoded immediately, so later changes to v are not seen.
 //
@@ -241,8 +243,13 @@ func (s *Session) Keys() []string {
 // key; the request's commit then fails too, so the value is never silently
 // dropped.
 func (s *Session) Set(key string, v any) error {
-	b, err := json.Marshal(v)
-	if err != nil {
+	var b []byte
+	var err error
+	if !utf8.ValidString(key) || strings.IndexByte(key, 0) >= 0 {
+		// Stores keep keys in JSON objects, jsonb columns or hash fields;
+		// only valid UTF-8 without NUL survives all of them unchanged.
+		err = fmt.Errorf("%w: key %q is not valid UTF-8 text without NUL", ErrEncode, key)
+	} else if b, err = json.Marshal(v); err != nil {
 		err = fmt.Errorf("%w: key %q: %v", ErrEncode, key, err)
 	}
 	s.mu.Lock()

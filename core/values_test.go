@@ -2,6 +2,7 @@ package core_test
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"net/http"
 	"reflect"
@@ -206,5 +207,39 @@ func TestUnencodableValueFailsTheRequest(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// Keys must survive every store unchanged: JSON objects, jsonb columns and
+// hash fields all keep valid UTF-8 without NUL, and nothing else.
+func TestSetRejectsKeysStoresCannotKeep(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		key string
+		ok  bool
+	}{
+		{"plain", true},
+		{"ünïcode and spaces", true},
+		{`quotes ' " \ and dots.`, true},
+		{"", true},
+		{"\xff", false},
+		{"bad\xfe utf8", false},
+		{"nul\x00byte", false},
+	}
+	for _, tc := range tests {
+		t.Run(fmt.Sprintf("%q", tc.key), func(t *testing.T) {
+			t.Parallel()
+			m := newManager(t, core.Config{})
+			var setErr error
+			resp := serve(m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
+				setErr = s.Set(tc.key, "v")
+			})), get("/"))
+			if tc.ok && (setErr != nil || resp.StatusCode != http.StatusOK) {
+				t.Errorf("Set(%q) = %v, status %d; want nil, 200", tc.key, setErr, resp.StatusCode)
+			}
+			if !tc.ok && (!errors.Is(setErr, core.ErrEncode) || resp.StatusCode != http.StatusInternalServerError) {
+				t.Errorf("Set(%q) = %v, status %d; want ErrEncode and the error handler's 500", tc.key, setErr, resp.StatusCode)
+			}
+		})
 	}
 }

@@ -17,6 +17,8 @@ func newHandler(mgr *core.Manager) http.Handler {
 	// Recoverer goes first: a panicking handler's session is then
 	// abandoned, never committed.
 	r.Use(middleware.Recoverer, chisession.Middleware(mgr))
+	r.NotFound(app.NotFound)
+	r.MethodNotAllowed(app.MethodNotAllowed)
 
 	r.Get("/", func(w http.ResponseWriter, r *http.Request) {
 		app.ServePage(w, r, chisession.Get(r)) // pops the flash message: shown once

@@ -50,7 +50,7 @@ func newHandler(mgr *core.Manager) http.Handler {
 	})
 
 	api.POST("/login", func(c echo.Context) error {
-		user, err := app.Field("user", c.FormValue("user"))
+		user, err := app.Field("user", c.Request().PostFormValue("user"))
 		if err != nil {
 			return err
 		}
@@ -81,7 +81,7 @@ func newHandler(mgr *core.Manager) http.Handler {
 	})
 
 	api.POST("/flash", func(c echo.Context) error {
-		msg, err := app.Field("msg", c.FormValue("msg"))
+		msg, err := app.Field("msg", c.Request().PostFormValue("msg"))
 		if err != nil {
 			return err
 		}

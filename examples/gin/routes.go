@@ -18,6 +18,10 @@ func newHandler(mgr *core.Manager) http.Handler {
 	// Recovery goes first: a panicking handler's session is then
 	// abandoned, never committed.
 	r.Use(gin.Recovery(), ginsession.Middleware(mgr))
+	r.RedirectTrailingSlash = false // answer /api/kv/ like the other apps: 404
+	r.HandleMethodNotAllowed = true
+	r.NoRoute(gin.WrapF(app.NotFound))
+	r.NoMethod(gin.WrapF(app.MethodNotAllowed))
 
 	r.GET("/", func(c *gin.Context) {
 		app.ServePage(c.Writer, c.Request, ginsession.Get(c)) // pops the flash message: shown once

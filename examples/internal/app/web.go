@@ -60,6 +60,17 @@ func WriteJSON(w http.ResponseWriter, status int, v any) {
 	json.NewEncoder(w).Encode(v)
 }
 
+// NotFound answers a request no route matches, in JSON like every other
+// error, so the three example apps answer unknown paths alike.
+func NotFound(w http.ResponseWriter, r *http.Request) {
+	WriteJSON(w, http.StatusNotFound, errorBody(http.StatusText(http.StatusNotFound)))
+}
+
+// MethodNotAllowed answers a known path asked with the wrong method.
+func MethodNotAllowed(w http.ResponseWriter, r *http.Request) {
+	WriteJSON(w, http.StatusMethodNotAllowed, errorBody(http.StatusText(http.StatusMethodNotAllowed)))
+}
+
 // Reply answers an API request on plain net/http: err as ErrorResponse
 // says, a form post from the page (see FromPage) with 303 See Other to /,
 // and anything else with v as JSON.
@@ -147,6 +158,8 @@ func CheckKey(key string) error {
 		return Errorf(http.StatusBadRequest, "key %q is used by the other routes", key)
 	case key == "" || len(key) > MaxFieldBytes:
 		return Errorf(http.StatusBadRequest, "key must be 1 to %d bytes", MaxFieldBytes)
+	case !utf8.ValidString(key) || strings.IndexByte(key, 0) >= 0:
+		return Errorf(http.StatusBadRequest, "key must be UTF-8 text without NUL")
 	}
 	return nil
 }

@@ -135,7 +135,17 @@ var flows = []struct {
 		{req: put("/api/kv/user", "mallory"), status: 400, isErr: true, cookie: noCookie},
 		{req: put("/api/kv/"+strings.Repeat("k", app.MaxFieldBytes+1), "v"), status: 400, isErr: true, cookie: noCookie},
 		{req: get("/api/kv/flash"), status: 400, isErr: true},
+		{req: put("/api/kv/%FF", "v"), status: 400, isErr: true, cookie: noCookie},
+		{req: put("/api/kv/nul%00", "v"), status: 400, isErr: true, cookie: noCookie},
 		{req: get("/api/kv"), status: 200, json: `{"keys": []}`},
 		{req: get("/api/me"), status: 401, isErr: true},
+	}},
+	// Outside the listed routes the three apps answer alike, in JSON.
+	{"UnknownRoutesAnswerJSON", []step{
+		{req: get("/nope"), status: 404, isErr: true, cookie: noCookie},
+		{req: get("/api/kv/"), status: 404, isErr: true, cookie: noCookie},
+		{req: request{method: http.MethodDelete, path: "/api/kv/x"}, status: 405, isErr: true, cookie: noCookie},
+		// Form fields come from the body only, never the query string.
+		{req: post("/api/login?user=mallory"), status: 400, isErr: true, cookie: noCookie},
 	}},
 }

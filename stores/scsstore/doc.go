@@ -68,4 +68,25 @@
 // rarely write the session. When they do (a page that fires parallel requests
 // which each record something in the session, for example), use a store with
 // atomic per-key patches, such as redisstore or pgstore.
+//
+// # MySQL and MariaDB through mysqlstore
+//
+// Two changes to the schema mysqlstore's README gives, both checked by this
+// package's tests against MariaDB:
+//
+//   - Make data MEDIUMBLOB (or LONGBLOB): a BLOB holds 64 KiB, and a larger
+//     session fails to save.
+//   - Leave out the index on expiry. With it, mysqlstore's cleanup DELETE and
+//     concurrent commits lock the index and the primary key in opposite
+//     orders, and InnoDB now and then aborts a commit with a deadlock (error
+//     1213), failing that request. Without it each cleanup, every five
+//     minutes by default, scans the table.
+//
+// The table then reads:
+//
+//	CREATE TABLE sessions (
+//		token CHAR(43) PRIMARY KEY,
+//		data MEDIUMBLOB NOT NULL,
+//		expiry TIMESTAMP(6) NOT NULL
+//	);
 package scsstore

@@ -121,6 +121,7 @@ func (s *Session) load(ctx context.Context) error {
 // session may have ended because a concurrent request regenerated it, and
 // an expired Set-Cookie here could overwrite that request's new cookie.
 func (s *Session) forget() {
+	s.pendingCookie = false
 	s.hasTok = false
 	s.resign = false
 	s.id, s.key = "", ""
@@ -358,6 +359,7 @@ func (s *Session) Destroy() {
 	}
 	s.destroyed = true
 	s.failed, s.loadErrOwned = nil, false // nothing of the old session survives
+	s.pendingCookie = false
 	s.hasTok, s.resign = false, false
 	s.clearCookie = true
 	s.id, s.key = "", ""

@@ -680,3 +680,25 @@ func TestDestroyAfterFailedSetStillLogsOut(t *testing.T) {
 		t.Error("the session survived its logout")
 	}
 }
+
+// A cookie staged by Save must not go out for a session that then ends.
+func TestDestroyAfterSaveSendsOnlyTheClearingCookie(t *testing.T) {
+	t.Parallel()
+	st := newCountingStore(t)
+	m := newManager(t, core.Config{Store: st})
+	var id string
+	resp := serve(m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
+		s.Set("k", "v")
+		if err := s.Save(r.Context()); err != nil {
+			t.Errorf("Save: %v", err)
+		}
+		id = s.ID()
+		s.Destroy()
+	})), get("/"))
+	if c := sessionCookie(t, resp, "session"); c == nil || c.Value != "" || c.MaxAge >= 0 {
+		t.Errorf("Set-Cookie = %v; want only the expired, empty cookie", c)
+	}
+	if _, found := st.Record(t, id); found {
+		t.Error("the saved-then-destroyed session is still stored")
+	}
+}

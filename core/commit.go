@@ -195,7 +195,7 @@ func (s *Session) maybeTouch(ctx context.Context, now time.Time) (ok, touched bo
 		return true, false, nil
 	}
 	exp := s.expiry(now)
-	ctx, cancel := s.m.storeContext(ctx)
+	ctx, cancel := s.storeContext(ctx)
 	defer cancel()
 	if t, isToucher := s.m.store.(Toucher); isToucher {
 		found, err := t.Touch(ctx, s.key, exp)
@@ -219,7 +219,7 @@ func (s *Session) maybeTouch(ctx context.Context, now time.Time) (ok, touched bo
 }
 
 func (s *Session) storeSave(ctx context.Context, now time.Time) error {
-	ctx, cancel := s.m.storeContext(ctx)
+	ctx, cancel := s.storeContext(ctx)
 	defer cancel()
 	vals := s.values
 	if vals == nil {
@@ -234,7 +234,7 @@ func (s *Session) storeSave(ctx context.Context, now time.Time) error {
 // storePatch writes the changed keys. found is false when the record no
 // longer exists.
 func (s *Session) storePatch(ctx context.Context, now time.Time) (bool, error) {
-	ctx, cancel := s.m.storeContext(ctx)
+	ctx, cancel := s.storeContext(ctx)
 	defer cancel()
 	p := Patch{Set: make(map[string][]byte, len(s.set)), Expiry: s.expiry(now)}
 	for k := range s.set {
@@ -275,10 +275,23 @@ func (s *Session) storePatch(ctx context.Context, now time.Time) (bool, error) {
 }
 
 func (s *Session) storeDelete(ctx context.Context, key string) error {
-	ctx, cancel := s.m.storeContext(ctx)
+	ctx, cancel := s.storeContext(ctx)
 	defer cancel()
 	if err := s.m.store.Delete(ctx, key); err != nil {
 		return fmt.Errorf("%w: delete: %w", ErrSave, err)
 	}
 	return nil
+}
+
+// storeContext bounds one store call made by a commit. The middleware's
+// commits (Commit and Finish) drop the request context's cancellation: a
+// client that disconnects, or a handler timeout, must not lose the changes
+// the handler made. StoreTimeout still bounds every call. The detached
+// context is built only when a store call is made, so a request with
+// nothing to commit pays nothing for it.
+func (s *Session) storeContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	if s.detach {
+		ctx = context.WithoutCancel(ctx)
+	}
+	return s.m.storeContext(ctx)
 }

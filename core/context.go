@@ -37,3 +37,18 @@ func (m *Manager) FromContext(ctx context.Context) *Session {
 	}
 	return Unavailable(fmt.Errorf("%w (cookie %q)", ErrNoSession, m.cfg.Cookie.Name))
 }
+
+// Bound returns the session that the innermost session middleware bound to
+// ctx, and whether there is one. Unlike FromContext it allocates nothing
+// when there is none; framework adapters use it to word their own error.
+func Bound(ctx context.Context) (*Session, bool) {
+	s, ok := ctx.Value(anySessionKey).(*Session)
+	return s, ok
+}
+
+// Bound returns the session this manager's middleware bound to ctx, and
+// whether there is one.
+func (m *Manager) Bound(ctx context.Context) (*Session, bool) {
+	s, ok := ctx.Value(m.ctxKey).(*Session)
+	return s, ok
+}

@@ -135,7 +135,7 @@ func (s *Session) Commit() error {
 	if s.unusable != nil {
 		return s.unusable
 	}
-	err := s.commit(s.commitContext())
+	err := s.commitDetached()
 	if err == nil {
 		s.flushCookie()
 	}
@@ -143,11 +143,12 @@ func (s *Session) Commit() error {
 	return err
 }
 
-// commitContext is the request's context without its cancellation: a
-// client that disconnects, or a handler timeout, must not lose the changes
-// the handler made. StoreTimeout still bounds every store call.
-func (s *Session) commitContext() context.Context {
-	return context.WithoutCancel(s.req.Context())
+// commitDetached runs the middleware's commit on the request's context,
+// detached from its cancellation for the store calls it makes.
+func (s *Session) commitDetached() error {
+	s.detach = true
+	defer func() { s.detach = false }()
+	return s.commit(s.req.Context())
 }
 
 // Finish completes the session after the handler has returned. If Commit
@@ -161,7 +162,7 @@ func (s *Session) Finish() error {
 	if s.unusable != nil {
 		return s.unusable
 	}
-	err := s.commit(s.commitContext())
+	err := s.commitDetached()
 	if err == nil && !s.sealed {
 		s.flushCookie()
 	}

@@ -157,3 +157,26 @@ func TestWrapOnUnavailableSessionFailsCleanly(t *testing.T) {
 		t.Errorf("response = %d %q; want a 500 without the handler's body", rec.Code, rec.Body.String())
 	}
 }
+
+func TestBoundReportsWhetherAMiddlewareRan(t *testing.T) {
+	t.Parallel()
+	m := newManager(t, core.Config{})
+	other := newManager(t, core.Config{Cookie: core.CookieConfig{Name: "admin"}})
+	if s, ok := core.Bound(context.Background()); ok || s != nil {
+		t.Errorf("core.Bound(no middleware) = %v, %v; want nil, false", s, ok)
+	}
+	if s, ok := m.Bound(context.Background()); ok || s != nil {
+		t.Errorf("Manager.Bound(no middleware) = %v, %v; want nil, false", s, ok)
+	}
+	serve(m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
+		if got, ok := core.Bound(r.Context()); !ok || got != s {
+			t.Errorf("core.Bound = %p, %v; want the bound session %p", got, ok, s)
+		}
+		if got, ok := m.Bound(r.Context()); !ok || got != s {
+			t.Errorf("Manager.Bound = %p, %v; want the bound session %p", got, ok, s)
+		}
+		if _, ok := other.Bound(r.Context()); ok {
+			t.Error("another manager's Bound = true; want false")
+		}
+	})), get("/"))
+}

@@ -67,6 +67,7 @@ type Session struct {
 	clearCookie   bool     // Destroy: send an expired cookie unless a new one is issued
 	pendingCookie bool     // a commit decided to send a fresh cookie; flushCookie writes it
 	sealed        bool     // Commit ran: the headers are on their way
+	detach        bool     // a middleware commit: store calls ignore cancellation
 	abandoned     bool
 }
 

@@ -25,7 +25,7 @@ func Get(r *http.Request) *core.Session {
 // nil, as Get.
 func FromContext(ctx context.Context) *core.Session {
 	if ctx != nil {
-		if s, ok := bound(core.FromContext, ctx); ok {
+		if s, ok := core.Bound(ctx); ok {
 			return s
 		}
 	}
@@ -41,17 +41,9 @@ func GetFor(r *http.Request, mgr *core.Manager) *core.Session {
 		return core.Unavailable(fmt.Errorf("chisession: GetFor: nil *core.Manager: %w", core.ErrNoSession))
 	}
 	if r != nil {
-		if s, ok := bound(mgr.FromContext, r.Context()); ok {
+		if s, ok := mgr.Bound(r.Context()); ok {
 			return s
 		}
 	}
 	return core.Unavailable(fmt.Errorf("chisession: no session of %v in this request's context; add chisession.Middleware(mgr) for this manager before the route: %w", mgr, core.ErrNoSession))
-}
-
-// bound reports whether a middleware bound the session lookup returns.
-// core's lookups return the bound session itself, or a new unavailable
-// session on every call when there is none.
-func bound(lookup func(context.Context) *core.Session, ctx context.Context) (*core.Session, bool) {
-	s := lookup(ctx)
-	return s, s == lookup(ctx)
 }

@@ -1,7 +1,6 @@
 package echosession
 
 import (
-	"context"
 	"fmt"
 
 	"github.com/labstack/echo/v4"
@@ -16,7 +15,7 @@ var errNoSession = fmt.Errorf("echosession: no session on this echo.Context; add
 // says how to install it.
 func Get(c echo.Context) *core.Session {
 	if c != nil && c.Request() != nil {
-		if s, ok := bound(core.FromContext, c.Request().Context()); ok {
+		if s, ok := core.Bound(c.Request().Context()); ok {
 			return s
 		}
 	}
@@ -32,17 +31,9 @@ func GetFor(c echo.Context, mgr *core.Manager) *core.Session {
 		return core.Unavailable(fmt.Errorf("echosession: GetFor: nil *core.Manager: %w", core.ErrNoSession))
 	}
 	if c != nil && c.Request() != nil {
-		if s, ok := bound(mgr.FromContext, c.Request().Context()); ok {
+		if s, ok := mgr.Bound(c.Request().Context()); ok {
 			return s
 		}
 	}
 	return core.Unavailable(fmt.Errorf("echosession: no session of %v on this echo.Context; add echosession.Middleware(mgr) for this manager before the route: %w", mgr, core.ErrNoSession))
-}
-
-// bound reports whether a middleware bound the session lookup returns.
-// core's lookups return the bound session itself, or a new unavailable
-// session on every call when there is none.
-func bound(lookup func(context.Context) *core.Session, ctx context.Context) (*core.Session, bool) {
-	s := lookup(ctx)
-	return s, s == lookup(ctx)
 }

@@ -77,7 +77,7 @@ func Middleware(mgr *core.Manager, opts ...Option) gin.HandlerFunc {
 		// on the same request, with gin's own writer back in c.Writer. The
 		// request already carries this manager's session: keep it, so the
 		// nested run commits it before its response goes out.
-		s, ok := bound(mgr.FromContext, c.Request.Context())
+		s, ok := mgr.Bound(c.Request.Context())
 		if !ok {
 			s, c.Request = mgr.Begin(orig, c.Request)
 		}

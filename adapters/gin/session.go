@@ -1,7 +1,6 @@
 package ginsession
 
 import (
-	"context"
 	"fmt"
 
 	"github.com/gin-gonic/gin"
@@ -15,7 +14,7 @@ var errNoSession = fmt.Errorf("ginsession: no session on this *gin.Context; add 
 // an error wrapping core.ErrNoSession that says how to install it.
 func Get(c *gin.Context) *core.Session {
 	if c != nil && c.Request != nil {
-		if s, ok := bound(core.FromContext, c.Request.Context()); ok {
+		if s, ok := core.Bound(c.Request.Context()); ok {
 			return s
 		}
 	}
@@ -31,17 +30,9 @@ func GetFor(c *gin.Context, mgr *core.Manager) *core.Session {
 		return core.Unavailable(fmt.Errorf("ginsession: GetFor: nil *core.Manager: %w", core.ErrNoSession))
 	}
 	if c != nil && c.Request != nil {
-		if s, ok := bound(mgr.FromContext, c.Request.Context()); ok {
+		if s, ok := mgr.Bound(c.Request.Context()); ok {
 			return s
 		}
 	}
 	return core.Unavailable(fmt.Errorf("ginsession: no session of %v on this *gin.Context; add ginsession.Middleware(mgr) for this manager before the route: %w", mgr, core.ErrNoSession))
-}
-
-// bound reports whether a middleware bound the session lookup returns.
-// core's lookups return the bound session itself, or a new unavailable
-// session on every call when there is none.
-func bound(lookup func(context.Context) *core.Session, ctx context.Context) (*core.Session, bool) {
-	s := lookup(ctx)
-	return s, s == lookup(ctx)
 }

@@ -25,6 +25,13 @@ func (s *Session) commit(ctx context.Context) error {
 	if s.abandoned {
 		return nil
 	}
+	if s.destroyed {
+		// Destroy is a logout: it takes effect even if saving whatever
+		// the handler set afterwards fails.
+		if err := s.deleteOld(ctx); err != nil {
+			return err
+		}
+	}
 	if s.failed != nil {
 		return s.failed
 	}
@@ -38,13 +45,6 @@ func (s *Session) commit(ctx context.Context) error {
 		return fmt.Errorf("%w: Regenerate after the response headers were sent; the session keeps its old ID", ErrHeadersSent)
 	}
 	now := time.Now()
-	if s.destroyed {
-		// Destroy is a logout: it takes effect even if saving whatever
-		// the handler set afterwards fails.
-		if err := s.deleteOld(ctx); err != nil {
-			return err
-		}
-	}
 	if !s.loaded && s.m.cfg.SaveUninitialized && !s.hasTok {
 		if err := s.load(ctx); err != nil {
 			return err

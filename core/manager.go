@@ -128,7 +128,9 @@ func (m *Manager) alive(t token, now time.Time) bool {
 // Commit persists the session and sets its cookie on the response header,
 // as the middleware does just before the response headers are written.
 // After Commit the session is sealed: later changes are persisted by Finish
-// where possible. Handlers should call Save instead.
+// where possible. If Commit fails, the caller answers with an error
+// response and the session is abandoned: nothing more is committed for
+// this request. Handlers should call Save instead.
 func (s *Session) Commit() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -138,9 +140,21 @@ func (s *Session) Commit() error {
 	err := s.commitDetached()
 	if err == nil {
 		s.flushCookie()
+	} else {
+		s.abandoned = true
 	}
 	s.sealed = true
 	return err
+}
+
+// HeadersSent tells the session that the response headers went out without
+// Commit, as when a framework writes the response around the middleware.
+// Finish then persists what it still can, and reports, wrapping
+// ErrHeadersSent, what needed a cookie the client will never get.
+func (s *Session) HeadersSent() {
+	s.mu.Lock()
+	s.sealed = true
+	s.mu.Unlock()
 }
 
 // commitDetached runs the middleware's commit on the request's context,

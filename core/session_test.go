@@ -702,3 +702,23 @@ func TestDestroyAfterSaveSendsOnlyTheClearingCookie(t *testing.T) {
 		t.Error("the saved-then-destroyed session is still stored")
 	}
 }
+
+// A logout takes effect even when a value set after Destroy fails.
+func TestDestroyThenFailedSetStillLogsOut(t *testing.T) {
+	t.Parallel()
+	st := newCountingStore(t)
+	m := newManager(t, core.Config{Store: st})
+	ck, id := login(t, m, "alice")
+	resp := serve(m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
+		s.Destroy()
+		if err := s.Set("bad\x00key", "v"); !errors.Is(err, core.ErrEncode) {
+			t.Errorf("Set(bad key) = %v; want ErrEncode", err)
+		}
+	})), get("/logout", ck))
+	if resp.StatusCode != http.StatusInternalServerError {
+		t.Errorf("status = %d; want the error handler's 500 for the failed Set", resp.StatusCode)
+	}
+	if _, found := st.Record(t, id); found {
+		t.Error("the session survived its logout because a later Set failed")
+	}
+}

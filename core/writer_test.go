@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/http/httptrace"
 	"net/textproto"
 	"strings"
@@ -508,5 +509,37 @@ func TestLateCookieChangesAreReported(t *testing.T) {
 				t.Errorf("errors reported = %v; want one wrapping ErrHeadersSent", reported)
 			}
 		})
+	}
+}
+
+// HeadersSent: a framework wrote the response around the middleware.
+// Finish still saves what needs no new cookie and reports what does.
+func TestHeadersSentThenFinish(t *testing.T) {
+	t.Parallel()
+	st := newCountingStore(t)
+	m := newManager(t, core.Config{Store: st})
+	ck, id := login(t, m, "v")
+	tests := []struct {
+		name    string
+		req     *http.Request
+		change  func(s *core.Session)
+		wantErr bool
+	}{
+		{"established session", get("/", ck), func(s *core.Session) { s.Set("k", "late") }, false},
+		{"new session", get("/"), func(s *core.Session) { s.Set("k", "lost") }, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s, _ := m.Begin(httptest.NewRecorder(), tc.req)
+			tc.change(s)
+			s.HeadersSent()
+			err := s.Finish()
+			if tc.wantErr != errors.Is(err, core.ErrHeadersSent) || (!tc.wantErr && err != nil) {
+				t.Errorf("Finish = %v; want ErrHeadersSent: %v", err, tc.wantErr)
+			}
+		})
+	}
+	if rec, _ := st.Record(t, id); string(rec.Values["k"]) != `"late"` {
+		t.Errorf("stored k = %s; want \"late\" saved after HeadersSent", rec.Values["k"])
 	}
 }

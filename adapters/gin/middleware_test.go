@@ -253,6 +253,89 @@ func TestHandleContextKeepsTheSession(t *testing.T) {
 	}
 }
 
+// TestHandleContextReportsAFailedCommitOnce: the nested run's commit fails
+// and answers 500; the outer run must not report the same failure again.
+func TestHandleContextReportsAFailedCommitOnce(t *testing.T) {
+	env := adaptertest.NewEnv(t, adaptertest.Options{})
+	var errs []error
+	r := gin.New()
+	r.Use(ginsession.Middleware(env.User, ginsession.WithErrorHandler(func(c *gin.Context, err error) {
+		errs = append(errs, err)
+		c.AbortWithStatus(http.StatusInternalServerError)
+	})))
+	r.GET("/me", func(c *gin.Context) { c.String(http.StatusOK, "me") })
+	r.POST("/forward", func(c *gin.Context) {
+		ginsession.Get(c).Set("k", func() {})
+		c.Request.URL.Path, c.Request.Method = "/me", http.MethodGet
+		r.HandleContext(c)
+	})
+	c := adaptertest.Serve(t, func(*testing.T, *adaptertest.Env) http.Handler { return r }, env)
+	if resp, _ := c.Do(http.MethodPost, "/forward", nil); resp.StatusCode != http.StatusInternalServerError {
+		t.Errorf("status = %d; want 500", resp.StatusCode)
+	}
+	if len(errs) != 1 || !errors.Is(errs[0], core.ErrEncode) {
+		t.Errorf("errors reported = %v; want exactly one, wrapping ErrEncode", errs)
+	}
+}
+
+// TestHandleContextOutsideTheGroup forwards from a route in the session's
+// group to one outside it: the response goes out without the session
+// middleware committing. What needs no new cookie must still be saved (a
+// logout above all), and what does must be reported, once.
+func TestHandleContextOutsideTheGroup(t *testing.T) {
+	tests := []struct {
+		name    string
+		change  func(s *core.Session)
+		wantK   string // k afterwards, replaying the old cookie
+		wantErr bool
+	}{
+		{"untouched", func(s *core.Session) {}, "v", false},
+		{"set on an established session", func(s *core.Session) { s.Set("k", "changed") }, "changed", false},
+		{"logout", func(s *core.Session) { s.Destroy() }, "", true},
+		{"unencodable value", func(s *core.Session) { s.Set("k", func() {}) }, "v", true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			env := adaptertest.NewEnv(t, adaptertest.Options{})
+			var errs []error
+			r := gin.New()
+			r.GET("/bye", func(c *gin.Context) { c.String(http.StatusOK, "bye") })
+			g := r.Group("/app", ginsession.Middleware(env.User, ginsession.WithErrorHandler(func(c *gin.Context, err error) {
+				errs = append(errs, err)
+			})))
+			g.POST("/seed", func(c *gin.Context) { ginsession.Get(c).Set("k", "v") })
+			g.GET("/get", func(c *gin.Context) {
+				v, _ := core.Get[string](ginsession.Get(c), "k")
+				c.String(http.StatusOK, v)
+			})
+			g.POST("/forward", func(c *gin.Context) {
+				s := ginsession.Get(c)
+				core.Get[string](s, "k")
+				tc.change(s)
+				c.Request.URL.Path, c.Request.Method = "/bye", http.MethodGet
+				r.HandleContext(c)
+			})
+			c := adaptertest.Serve(t, func(*testing.T, *adaptertest.Env) http.Handler { return r }, env)
+			c.Post("/app/seed")
+			ck := c.Cookie(adaptertest.UserCookie)
+			if _, body := c.Do(http.MethodPost, "/app/forward", nil); body != "bye" {
+				t.Fatalf("forwarded body = %q; want bye", body)
+			}
+			if _, got := c.Replay(ck, http.MethodGet, "/app/get"); got != tc.wantK {
+				t.Errorf("k afterwards = %q; want %q", got, tc.wantK)
+			}
+			if tc.wantErr != (len(errs) > 0) || len(errs) > 1 {
+				t.Errorf("errors reported = %v; want %v error(s)", errs, map[bool]int{true: 1}[tc.wantErr])
+			}
+			for _, err := range errs {
+				if !errors.Is(err, core.ErrHeadersSent) {
+					t.Errorf("reported %v; want it to wrap ErrHeadersSent", err)
+				}
+			}
+		})
+	}
+}
+
 // TestWriterRestored checks that middleware outside the session middleware
 // get gin's own writer back once the chain has run.
 func TestWriterRestored(t *testing.T) {

@@ -82,14 +82,11 @@ func (w *writer) finish() {
 		// persist what changed since, below.
 		w.committed = true
 	case !w.committed && w.ResponseWriter.Written():
-		// The response went out around this middleware: its cookie can
-		// no longer be set, and committing now could, for one, delete the
-		// old record of a regenerated session whose new cookie never
-		// arrives. Drop the changes and say so.
-		w.s.Abandon()
-		w.replaced = true
-		w.report(w, fmt.Errorf("%w: the response was written around the session middleware; the session's changes were not saved", core.ErrHeadersSent))
-		return
+		// The response went out around this middleware, as when
+		// HandleContext forwards to a route outside its group: persist
+		// what needs no new cookie, and report the rest.
+		w.s.HeadersSent()
+		w.committed = true
 	case !w.committed:
 		w.commit()
 		return

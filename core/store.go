@@ -6,22 +6,24 @@ import (
 )
 
 // Record is one session as a store holds it.
-//
-// Values maps each session key to its JSON encoding. Stores treat the bytes
-// as opaque JSON: they may normalise whitespace or object key order (as a
-// PostgreSQL jsonb column does) but must preserve the JSON value.
-//
-// Expiry is the instant the record stops existing. The manager computes it
-// as the earlier of the absolute deadline and the idle deadline, and always
-// sets it; stores only enforce it. A zero Expiry never comes from the
-// manager: a store may treat it as "never expires" or reject it.
 type Record struct {
+	// Values maps each session key to its JSON encoding. Keys are valid
+	// UTF-8 without NUL. Stores treat the bytes as opaque JSON: they may
+	// normalise whitespace or object key order (as a PostgreSQL jsonb
+	// column does) but must preserve the JSON value.
 	Values map[string][]byte
+
+	// Expiry is the instant the record stops existing. The manager
+	// computes it as the earlier of the absolute deadline and the idle
+	// deadline, and always sets it; stores only enforce it. A zero Expiry
+	// never comes from the manager: a store may treat it as "never
+	// expires" or reject it.
 	Expiry time.Time
 }
 
 // Store is the contract every session store satisfies. Keys are already
-// hashed by the manager: a store never sees a raw session ID.
+// hashed by the manager (StoreKey: 43 base64url characters): a store never
+// sees a raw session ID.
 //
 // Implementations must be safe for concurrent use and must honour the
 // context's deadline and cancellation.
@@ -42,8 +44,13 @@ type Store interface {
 // Patch is a per-key change to one record: set some values, delete others
 // and move the expiry. A key must not appear in both Set and Delete.
 type Patch struct {
-	Set    map[string][]byte
+	// Set holds the values to add or replace, JSON-encoded as in Record.
+	Set map[string][]byte
+
+	// Delete lists the keys to remove; absent keys are ignored.
 	Delete []string
+
+	// Expiry is the record's new expiry, as in Record.
 	Expiry time.Time
 }
 

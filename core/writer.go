@@ -44,9 +44,7 @@ func (s *Session) Wrap(w http.ResponseWriter, onError func(http.ResponseWriter, 
 // the error response will not have.
 func (w *ResponseWriter) fail(to http.ResponseWriter, err error) {
 	if to == w.w {
-		h := w.w.Header()
-		h.Del("Content-Encoding")
-		h.Del("Content-Length")
+		DropBodyHeaders(w.w.Header())
 	}
 	switch {
 	case w.onError != nil:
@@ -56,6 +54,17 @@ func (w *ResponseWriter) fail(to http.ResponseWriter, err error) {
 	default: // a session without a manager, from Unavailable
 		http.Error(to, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
 	}
+}
+
+// DropBodyHeaders removes the headers that describe the handler's body
+// (Content-Type, Content-Length, Content-Encoding) before an error response
+// takes its place: a compressor, say, may already have announced an
+// encoding the error response will not have. Adapters call it before their
+// error handler writes.
+func DropBodyHeaders(h http.Header) {
+	h.Del("Content-Type")
+	h.Del("Content-Length")
+	h.Del("Content-Encoding")
 }
 
 // Header implements http.ResponseWriter.

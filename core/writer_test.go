@@ -543,3 +543,30 @@ func TestHeadersSentThenFinish(t *testing.T) {
 		t.Errorf("stored k = %s; want \"late\" saved after HeadersSent", rec.Values["k"])
 	}
 }
+
+// The error response replaces the handler's body, so the headers that
+// described that body must not go out with it.
+func TestFailedCommitDropsBodyHeaders(t *testing.T) {
+	t.Parallel()
+	st := newFailingStore(t)
+	m := newManager(t, core.Config{Store: st, ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
+		w.WriteHeader(http.StatusServiceUnavailable)
+	}})
+	st.Fail(true, "Save")
+	resp := serve(m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
+		s.Set("k", "v")
+		h := w.Header()
+		h.Set("Content-Type", "application/json")
+		h.Set("Content-Length", "11")
+		h.Set("Content-Encoding", "gzip")
+		w.Write([]byte(`{"ok":true}`))
+	})), get("/"))
+	if resp.StatusCode != http.StatusServiceUnavailable {
+		t.Fatalf("status = %d; want the error handler's 503", resp.StatusCode)
+	}
+	for _, name := range []string{"Content-Type", "Content-Length", "Content-Encoding"} {
+		if v := resp.Header.Get(name); v != "" {
+			t.Errorf("%s = %q on the error response; want it dropped with the handler's body", name, v)
+		}
+	}
+}

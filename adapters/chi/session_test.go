@@ -2,13 +2,10 @@ package chisession_test
 
 import (
 	"context"
-	"errors"
 	"net/http/httptest"
-	"strings"
 	"testing"
 
 	chisession "github.com/sessionkit/sessionkit/adapters/chi"
-	"github.com/sessionkit/sessionkit/core"
 	"github.com/sessionkit/sessionkit/internal/adaptertest"
 )
 
@@ -17,26 +14,11 @@ import (
 func TestNoSessionEdgeCases(t *testing.T) {
 	env := adaptertest.NewEnv(t, adaptertest.Options{})
 	req := httptest.NewRequest("GET", "/", nil)
-	tests := []struct {
-		name string
-		s    *core.Session
-		hint string
-	}{
-		{"GetNilRequest", chisession.Get(nil), "chisession.Middleware"},
-		{"GetNoMiddleware", chisession.Get(req), "chisession.Middleware"},
-		{"FromContextNoMiddleware", chisession.FromContext(context.Background()), "chisession.Middleware"},
-		{"GetForNoMiddleware", chisession.GetFor(req, env.User), adaptertest.UserCookie},
-		{"GetForNilManager", chisession.GetFor(req, nil), "nil *core.Manager"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if tt.s == nil {
-				t.Fatal("accessor returned nil")
-			}
-			err := tt.s.Set("k", "v")
-			if !errors.Is(err, core.ErrNoSession) || !strings.Contains(err.Error(), tt.hint) {
-				t.Errorf("Set = %v; want core.ErrNoSession mentioning %q", err, tt.hint)
-			}
-		})
-	}
+	adaptertest.CheckNoSession(t, []adaptertest.NoSessionCase{
+		{Name: "GetNilRequest", S: chisession.Get(nil), Hint: "chisession.Middleware"},
+		{Name: "GetNoMiddleware", S: chisession.Get(req), Hint: "chisession.Middleware"},
+		{Name: "FromContextNoMiddleware", S: chisession.FromContext(context.Background()), Hint: "chisession.Middleware"},
+		{Name: "GetForNoMiddleware", S: chisession.GetFor(req, env.User), Hint: adaptertest.UserCookie},
+		{Name: "GetForNilManager", S: chisession.GetFor(req, nil), Hint: "nil *core.Manager"},
+	})
 }

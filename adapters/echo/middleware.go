@@ -93,10 +93,7 @@ func MiddlewareWithConfig(cfg Config) echo.MiddlewareFunc {
 				// Nothing reached the client: let Echo write the error
 				// response afresh, without the handler's body headers.
 				res.Committed, res.Status, res.Size = false, http.StatusOK, 0
-				h := res.Header()
-				h.Del(echo.HeaderContentLength)
-				h.Del(echo.HeaderContentType)
-				h.Del(echo.HeaderContentEncoding)
+				core.DropBodyHeaders(res.Header())
 			}
 			cause := failed
 			if err != nil {

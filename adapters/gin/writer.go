@@ -53,11 +53,7 @@ func (w *writer) commit() bool {
 // handler's, on the real writer.
 func (w *writer) fail(err error) {
 	w.replaced = true
-	// The handler may have described a body that will not be sent.
-	h := w.Header()
-	h.Del("Content-Length")
-	h.Del("Content-Type")
-	h.Del("Content-Encoding")
+	core.DropBodyHeaders(w.Header())
 	w.report(w.ResponseWriter, err)
 }
 

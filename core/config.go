@@ -23,6 +23,19 @@ const (
 	SecureNever
 )
 
+// String returns the mode's name, e.g. "SecureAuto".
+func (m SecureMode) String() string {
+	switch m {
+	case SecureAuto:
+		return "SecureAuto"
+	case SecureAlways:
+		return "SecureAlways"
+	case SecureNever:
+		return "SecureNever"
+	}
+	return fmt.Sprintf("SecureMode(%d)", int(m))
+}
+
 // Default values used by New for zero fields.
 const (
 	DefaultCookieName    = "session"
@@ -50,9 +63,16 @@ type Config struct {
 	Store Store
 
 	// Lifetime is the absolute lifetime of a session, counted from its
-	// creation or its last Regenerate. Activity does not extend it. The
-	// default is 24 hours.
+	// creation or its last Regenerate. Activity does not extend it. A
+	// handler can give one session another lifetime with
+	// Session.SetLifetime. The default is 24 hours.
 	Lifetime time.Duration
+
+	// MaxLifetime bounds the lifetimes handlers set with
+	// Session.SetLifetime, for example 30 days to allow "remember me"
+	// logins. The default is Lifetime, so sessions can be made shorter but
+	// not longer. It may not be less than Lifetime.
+	MaxLifetime time.Duration
 
 	// IdleTimeout ends a session after this long without activity. Zero,
 	// the default, disables idle expiry. Activity extends the session
@@ -111,12 +131,18 @@ type Config struct {
 	// or committed before the headers are sent. It is also called, with an
 	// error wrapping ErrHeadersSent and a writer that discards output, when
 	// a change made after the headers went out could not be persisted.
-	// The default logs the error and responds 500 with a generic body;
-	// store error text never reaches the client.
+	// The error has already been logged through Logger. The default
+	// responds 500 with a generic body; store error text never reaches the
+	// client. Framework adapters answer through the framework's own error
+	// path instead.
 	ErrorHandler func(w http.ResponseWriter, r *http.Request, err error)
 
-	// Logger receives the default error handler's reports. The default is
-	// slog.Default().
+	// Logger receives one record for every session failure (level Error,
+	// message "sessionkit: session error", attributes error, method and
+	// path) under every adapter, and warnings for failed idle touches and
+	// sessions ended by a concurrent request. Records never carry a
+	// session ID, a cookie or a secret. The default is slog.Default(); use
+	// a logger with a discarding handler to silence it.
 	Logger *slog.Logger
 }
 
@@ -163,6 +189,9 @@ func (c Config) withDefaults() Config {
 	if c.Lifetime == 0 {
 		c.Lifetime = DefaultLifetime
 	}
+	if c.MaxLifetime == 0 {
+		c.MaxLifetime = c.Lifetime
+	}
 	if c.TouchInterval == 0 {
 		c.TouchInterval = DefaultTouchInterval
 	}
@@ -190,78 +219,100 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
+func invalid(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrInvalidConfig, fmt.Sprintf(format, args...))
+}
+
+// validate reports the first problem, checking fields in declaration
+// order so the same config always reports the same field.
 func (c Config) validate() error {
-	bad := func(format string, args ...any) error {
-		return fmt.Errorf("%w: %s", ErrInvalidConfig, fmt.Sprintf(format, args...))
-	}
-	if len(c.Secrets) == 0 {
-		return bad("no secret: set Config.Secrets to at least one random secret of %d bytes or more", minSecretLen)
-	}
-	for i, s := range c.Secrets {
-		if len(s) < minSecretLen {
-			return bad("Secrets[%d] is %d bytes; want at least %d", i, len(s), minSecretLen)
+	for _, check := range []func() error{c.validateSecrets, c.validateDurations, c.Cookie.validate, c.validateHeader} {
+		if err := check(); err != nil {
+			return err
 		}
-	}
-	for name, d := range map[string]time.Duration{
-		"Lifetime": c.Lifetime, "IdleTimeout": c.IdleTimeout, "TouchInterval": c.TouchInterval,
-	} {
-		if d < 0 {
-			return bad("%s is negative (%v)", name, d)
-		}
-	}
-	ck := c.Cookie
-	if !validCookieName(ck.Name) {
-		return bad("cookie name %q is not a valid token", ck.Name)
-	}
-	// net/http would silently drop an invalid Domain (making the cookie
-	// host-only) or strip bytes from the Path; refuse them here instead.
-	if !strings.HasPrefix(ck.Path, "/") || (&http.Cookie{Name: "n", Path: ck.Path}).Valid() != nil {
-		return bad("cookie path %q must start with / and contain only printable ASCII other than ';'", ck.Path)
-	}
-	if ck.Domain != "" && (&http.Cookie{Name: "n", Domain: ck.Domain}).Valid() != nil {
-		return bad("cookie domain %q is not a valid domain name or IP address", ck.Domain)
-	}
-	if ck.Secure < SecureAuto || ck.Secure > SecureNever {
-		return bad("unknown SecureMode %d", ck.Secure)
-	}
-	if ck.SameSite < http.SameSiteDefaultMode || ck.SameSite > http.SameSiteNoneMode {
-		return bad("unknown SameSite %d", ck.SameSite)
-	}
-	if hasPrefixFold(ck.Name, "__Host-") {
-		if ck.Domain != "" {
-			return bad("a __Host- cookie cannot have a Domain (got %q)", ck.Domain)
-		}
-		if ck.Path != "/" {
-			return bad("a __Host- cookie must have Path \"/\" (got %q)", ck.Path)
-		}
-	}
-	if (hasPrefixFold(ck.Name, "__Host-") || hasPrefixFold(ck.Name, "__Secure-")) && ck.Secure != SecureAlways {
-		return bad("cookie name %q requires Cookie.Secure = SecureAlways", ck.Name)
-	}
-	if ck.SameSite == http.SameSiteNoneMode && ck.Secure != SecureAlways {
-		return bad("SameSite=None requires Cookie.Secure = SecureAlways")
-	}
-	if ck.Partitioned && ck.Secure != SecureAlways {
-		return bad("a Partitioned cookie requires Cookie.Secure = SecureAlways; browsers reject it without Secure")
-	}
-	if c.Header != "" && !validCookieName(c.Header) {
-		return bad("header name %q is not a valid token", c.Header)
 	}
 	return nil
 }
 
-// validCookieName reports whether s is an RFC 7230 token.
-func validCookieName(s string) bool {
-	if s == "" {
-		return false
+func (c Config) validateSecrets() error {
+	if len(c.Secrets) == 0 {
+		return invalid("no secret: set Config.Secrets to at least one random secret of %d bytes or more", minSecretLen)
 	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c <= ' ' || c >= 0x7f || strings.IndexByte(`()<>@,;:\"/[]?={}`, c) >= 0 {
-			return false
+	for i, s := range c.Secrets {
+		if len(s) < minSecretLen {
+			return invalid("Secrets[%d] is %d bytes; want at least %d", i, len(s), minSecretLen)
 		}
 	}
-	return true
+	return nil
+}
+
+func (c Config) validateDurations() error {
+	for _, d := range []struct {
+		name string
+		d    time.Duration
+	}{{"Lifetime", c.Lifetime}, {"MaxLifetime", c.MaxLifetime}, {"IdleTimeout", c.IdleTimeout}, {"TouchInterval", c.TouchInterval}} {
+		if d.d < 0 {
+			return invalid("%s is negative (%v)", d.name, d.d)
+		}
+	}
+	if c.MaxLifetime < c.Lifetime {
+		return invalid("MaxLifetime (%v) is less than Lifetime (%v)", c.MaxLifetime, c.Lifetime)
+	}
+	return nil
+}
+
+func (c Config) validateHeader() error {
+	// A header name is an HTTP token, the rule cookie names follow too.
+	if c.Header != "" && !validToken(c.Header) {
+		return invalid("header name %q is not a valid token", c.Header)
+	}
+	return nil
+}
+
+func (ck CookieConfig) validate() error {
+	if !validToken(ck.Name) {
+		return invalid("cookie name %q is not a valid token", ck.Name)
+	}
+	// net/http would silently drop an invalid Domain (making the cookie
+	// host-only) or strip bytes from the Path; refuse them here instead.
+	if !strings.HasPrefix(ck.Path, "/") || (&http.Cookie{Name: "n", Path: ck.Path}).Valid() != nil {
+		return invalid("cookie path %q must start with / and contain only printable ASCII other than ';'", ck.Path)
+	}
+	if ck.Domain != "" && (&http.Cookie{Name: "n", Domain: ck.Domain}).Valid() != nil {
+		return invalid("cookie domain %q is not a valid domain name or IP address", ck.Domain)
+	}
+	if ck.Secure < SecureAuto || ck.Secure > SecureNever {
+		return invalid("unknown SecureMode %d", int(ck.Secure))
+	}
+	if ck.SameSite < http.SameSiteDefaultMode || ck.SameSite > http.SameSiteNoneMode {
+		return invalid("unknown SameSite %d", ck.SameSite)
+	}
+	return ck.validatePrefixes()
+}
+
+// validatePrefixes checks what the __Host- and __Secure- name prefixes,
+// SameSite=None and Partitioned require of the other attributes.
+func (ck CookieConfig) validatePrefixes() error {
+	host := hasPrefixFold(ck.Name, "__Host-")
+	switch {
+	case host && ck.Domain != "":
+		return invalid("a __Host- cookie cannot have a Domain (got %q)", ck.Domain)
+	case host && ck.Path != "/":
+		return invalid("a __Host- cookie must have Path \"/\" (got %q)", ck.Path)
+	case (host || hasPrefixFold(ck.Name, "__Secure-")) && ck.Secure != SecureAlways:
+		return invalid("cookie name %q requires Cookie.Secure = SecureAlways", ck.Name)
+	case ck.SameSite == http.SameSiteNoneMode && ck.Secure != SecureAlways:
+		return invalid("SameSite=None requires Cookie.Secure = SecureAlways")
+	case ck.Partitioned && ck.Secure != SecureAlways:
+		return invalid("a Partitioned cookie requires Cookie.Secure = SecureAlways; browsers reject it without Secure")
+	}
+	return nil
+}
+
+// validToken reports whether s is an RFC 7230 token, using net/http's own
+// check of cookie names.
+func validToken(s string) bool {
+	return s != "" && (&http.Cookie{Name: s}).Valid() == nil
 }
 
 // hasPrefixFold reports whether s starts with prefix, ignoring case, as

@@ -14,17 +14,20 @@ var anySessionKey = &contextKey{"sessionkit"}
 
 // FromContext returns the session that the innermost session middleware
 // bound to ctx. With several managers in one app, use Manager.FromContext to
-// pick one. It never returns nil: without a middleware, the returned
-// session's operations fail with ErrNoSession.
+// pick one. It never returns nil: without a middleware (or with a nil ctx),
+// the returned session's operations fail with ErrNoSession.
 func FromContext(ctx context.Context) *Session {
-	if s, ok := ctx.Value(anySessionKey).(*Session); ok {
+	if s, ok := bound(ctx); ok {
 		return s
 	}
-	return Unavailable(ErrNoSession)
+	return unavailable(ErrNoSession)
 }
 
 // FromRequest is FromContext(r.Context()).
 func FromRequest(r *http.Request) *Session {
+	if r == nil {
+		return unavailable(ErrNoSession)
+	}
 	return FromContext(r.Context())
 }
 
@@ -32,23 +35,24 @@ func FromRequest(r *http.Request) *Session {
 // returns nil: without this manager's middleware, the returned session's
 // operations fail with an error wrapping ErrNoSession.
 func (m *Manager) FromContext(ctx context.Context) *Session {
-	if s, ok := ctx.Value(m.ctxKey).(*Session); ok {
+	if s, ok := m.bound(ctx); ok {
 		return s
 	}
-	return Unavailable(fmt.Errorf("%w (cookie %q)", ErrNoSession, m.cfg.Cookie.Name))
+	return unavailable(fmt.Errorf("%w (cookie %q)", ErrNoSession, m.cfg.Cookie.Name))
 }
 
-// Bound returns the session that the innermost session middleware bound to
-// ctx, and whether there is one. Unlike FromContext it allocates nothing
-// when there is none; framework adapters use it to word their own error.
-func Bound(ctx context.Context) (*Session, bool) {
+func bound(ctx context.Context) (*Session, bool) {
+	if ctx == nil {
+		return nil, false
+	}
 	s, ok := ctx.Value(anySessionKey).(*Session)
 	return s, ok
 }
 
-// Bound returns the session this manager's middleware bound to ctx, and
-// whether there is one.
-func (m *Manager) Bound(ctx context.Context) (*Session, bool) {
+func (m *Manager) bound(ctx context.Context) (*Session, bool) {
+	if ctx == nil {
+		return nil, false
+	}
 	s, ok := ctx.Value(m.ctxKey).(*Session)
 	return s, ok
 }

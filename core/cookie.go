@@ -9,15 +9,15 @@ import (
 // writeCookie sets the session cookie (and header token) on the response,
 // replacing any session cookie set earlier in this response.
 func (s *Session) writeCookie(now time.Time) {
-	v := s.m.signer.encode(token{id: s.id, created: s.created, touched: s.touched, remember: s.remember})
+	v := s.m.codec.encode(s.st.ident)
 	c := s.m.baseCookie(s.req)
 	c.Value = v
 	persistent := !s.m.cfg.Cookie.SessionOnly
-	if s.remember != 0 {
-		persistent = s.remember > 0
+	if p := s.st.ident.persist; p != persistDefault {
+		persistent = p == persistAlways
 	}
 	if persistent {
-		exp := s.expiry(now)
+		exp := s.st.expiry(&s.m.cfg, now)
 		c.Expires = exp
 		c.MaxAge = max(1, int(exp.Sub(now).Seconds()))
 	}

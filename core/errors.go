@@ -8,16 +8,22 @@ var (
 	// configuration.
 	ErrInvalidConfig = errors.New("sessionkit: invalid config")
 
-	// ErrTypeMismatch is returned by Get, Lookup and Pop when the stored
-	// value cannot be decoded into the requested type.
+	// ErrTypeMismatch is kept by Key's Get, Lookup and Pop, and reported at
+	// the commit or by Session.Err, when the stored value does not decode
+	// into the key's type. It wraps the json error.
 	ErrTypeMismatch = errors.New("sessionkit: stored value does not match requested type")
 
-	// ErrEncode is returned by Set when a value cannot be encoded as JSON.
-	// The error names the key.
+	// ErrEncode is kept by Key.Set, and reported at the commit or by
+	// Session.Err, when a value cannot be encoded as JSON or the key is not
+	// valid UTF-8 without NUL. The error names the key.
 	ErrEncode = errors.New("sessionkit: cannot encode value")
 
-	// ErrLoad wraps a store failure while loading the session. After it the
-	// session refuses writes, so an empty view is never saved over the real
+	// ErrLifetime is kept by Session.SetLifetime for a lifetime that is
+	// negative or longer than Config.MaxLifetime.
+	ErrLifetime = errors.New("sessionkit: session lifetime out of range")
+
+	// ErrLoad wraps a store failure while loading the session. After it
+	// nothing is committed, so an empty view is never saved over the real
 	// record.
 	ErrLoad = errors.New("sessionkit: load session")
 

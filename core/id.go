@@ -2,7 +2,6 @@ package core
 
 import (
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
 )
@@ -25,22 +24,4 @@ func (m *Manager) newID() (string, error) {
 		return "", fmt.Errorf("sessionkit: IDGenerator returned %d bytes; want %d to %d", len(id), minIDLen, maxIDLen)
 	}
 	return id, nil
-}
-
-// StoreKey returns the key under which the session with this ID is stored:
-// the base64url SHA-256 of the ID. Stores never see raw IDs, so a dump of a
-// store yields no usable cookie. Admin tools use StoreKey to find or delete
-// one session by ID.
-func StoreKey(id string) string {
-	// Fixed-size buffers keep this to one allocation for the IDs the
-	// manager issues; it runs on every request that carries a cookie.
-	var b [maxIDLen]byte
-	in := b[:copy(b[:], id)]
-	if len(id) > maxIDLen {
-		in = []byte(id)
-	}
-	sum := sha256.Sum256(in)
-	var out [(sha256.Size*8 + 5) / 6]byte
-	base64.RawURLEncoding.Encode(out[:], sum[:])
-	return string(out[:])
 }

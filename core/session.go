@@ -2,73 +2,38 @@ package core
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"maps"
 	"net/http"
 	"slices"
-	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 )
 
-// Session is one request's view of a session. It is created by the
-// middleware without touching the store; the store is read the first time
-// the handler uses the session, so a request that never does costs no store
-// operation.
+// Session is one request's view of a session. The middleware creates it
+// without touching the store; the store is read the first time the handler
+// uses the session, so a request that never does costs no store operation.
+//
+// Values are read and written through typed keys (see Key). Errors are
+// sticky: a failed load, an unencodable value or a stored value of the
+// wrong type makes the request's commit fail through the error path, so a
+// handler needs no error check per value. A handler that wants to serve a
+// degraded page instead checks Err (or Load) early and answers for the
+// error itself.
 //
 // A Session is safe for concurrent use by the goroutines of its request. It
 // must not be used after the request has completed.
-//
-// If the store cannot be loaded, reads see no data and writes return the
-// load error (wrapping ErrLoad); the session then refuses to commit, so an
-// empty view is never saved over the real record, and the middleware reports
-// the failure through its error handler.
 type Session struct {
 	m   *Manager
 	req *http.Request
 	hdr http.Header
 	ctx sessionContext
-	rw  ResponseWriter
-
-	mu sync.Mutex
-
-	// From the request's cookie or header, verified.
-	tok    token
-	hasTok bool
-	resign bool // verified by an older secret
+	x   exchange // the lifecycle that owns this session
 
 	unusable error // set for sessions with no middleware behind them
-	loaded   bool
-	loadErr  error
-	// loadErrOwned: the handler got loadErr from Load and answers for it.
-	loadErrOwned bool
-	failed       error // sticky error from Set; reported at commit
-	isNew        bool  // no record in the store
 
-	values map[string][]byte
-	owned  bool // values is a private copy, safe to modify
-	set    map[string]struct{}
-	del    map[string]struct{}
-
-	id       string
-	key      string
-	created  time.Time
-	touched  time.Time // the touched time the client's cookie carries
-	remember int8
-
-	undo          regenUndo
-	dirtyMeta     bool // remember-me changed
-	regenerated   bool // must be saved whole under a new ID
-	touchNow      bool
-	oldKeys       []string // records to delete at commit
-	destroyed     bool     // Destroy ran: delete oldKeys before anything else
-	clearCookie   bool     // Destroy: send an expired cookie unless a new one is issued
-	pendingCookie bool     // a commit decided to send a fresh cookie; flushCookie writes it
-	sealed        bool     // Commit ran: the headers are on their way
-	detach        bool     // a middleware commit: store calls ignore cancellation
-	abandoned     bool
+	mu sync.Mutex
+	st state
 }
 
 // sessionContext carries the session in a context.Context without a
@@ -85,50 +50,54 @@ func (c *sessionContext) Value(key any) any {
 	return c.Context.Value(key)
 }
 
+// unavailable returns a Session on which every read reports nothing and
+// every write, Err and Load report err.
+func unavailable(err error) *Session {
+	return &Session{unusable: err}
+}
+
 // load reads the session from the store once. Callers hold s.mu.
 func (s *Session) load(ctx context.Context) error {
-	if s.loaded {
-		return s.loadErr
+	switch s.st.load {
+	case stored, fresh:
+		return nil
+	case failed:
+		return s.st.loadErr
 	}
-	if s.hasTok {
-		ctx, cancel := s.m.storeContext(ctx)
-		rec, found, err := s.m.store.Load(ctx, s.key)
-		cancel()
-		if err != nil {
-			s.loaded = true
-			s.loadErr = fmt.Errorf("%w: %w", ErrLoad, err)
-			return s.loadErr
-		}
-		if found && (rec.Expiry.IsZero() || time.Now().Before(rec.Expiry)) {
-			s.loaded = true
-			s.values = rec.Values
-			s.owned = false
-			return nil
-		}
+	ctx, cancel := s.m.storeContext(ctx)
+	rec, found, err := s.m.store.Load(ctx, s.st.key)
+	cancel()
+	switch {
+	case err != nil:
+		s.st.load, s.st.loadErr = failed, fmt.Errorf("%w: %w", ErrLoad, err)
+		return s.st.loadErr
+	case found && (rec.Expiry.IsZero() || time.Now().Before(rec.Expiry)):
+		s.st.load, s.st.values, s.st.owned = stored, rec.Values, false
+	default:
 		// Unknown or expired: start afresh under a new ID, never the
 		// client's.
-		s.forget()
+		s.st.startFresh(time.Now())
 	}
-	s.loaded = true
-	s.isNew = true
-	s.values = nil
-	s.owned = false
-	s.created = time.Now()
 	return nil
 }
 
-// forget drops the client's token: its session is gone, and so is that
-// session's RememberMe choice. The client's cookie is left alone: the
-// session may have ended because a concurrent request regenerated it, and
-// an expired Set-Cookie here could overwrite that request's new cookie.
-func (s *Session) forget() {
-	s.pendingCookie = false
-	s.hasTok = false
-	s.resign = false
-	s.id, s.key = "", ""
-	s.remember = 0
+// startFresh makes the state a new, empty session with no ID. The client's
+// cookie is left alone: the session may have ended because a concurrent
+// request regenerated it, and an expired Set-Cookie here could overwrite
+// that request's new cookie.
+func (st *state) startFresh(now time.Time) {
+	st.load, st.loadErr = fresh, nil
+	st.client = clientNone
+	st.ident = identity{created: now, touched: now}
+	st.key = ""
+	st.values, st.owned = nil, false
+	st.changes = changes{}
+	if st.cookie == cookieIssue {
+		st.cookie = cookieKeep
+	}
 }
 
+// ready loads the session if needed. Callers hold s.mu.
 func (s *Session) ready() error {
 	if s.unusable != nil {
 		return s.unusable
@@ -136,45 +105,75 @@ func (s *Session) ready() error {
 	return s.load(s.req.Context())
 }
 
-// Unavailable returns a Session on which every read reports nothing and
-// every write and Load returns err. Accessors return it instead of nil when
-// no middleware bound a session, so a missing middleware yields a clear
-// error rather than a nil-pointer panic. err should wrap ErrNoSession.
-func Unavailable(err error) *Session {
-	return &Session{unusable: err}
+// use is ready for operations whose failure is sticky: the error is kept
+// for the commit.
+func (s *Session) use() bool {
+	if err := s.ready(); err != nil {
+		if s.unusable == nil {
+			s.st.fault.record(err)
+		}
+		return false
+	}
+	return true
+}
+
+// fail keeps err for the commit. Callers hold s.mu.
+func (s *Session) fail(err error) {
+	if s.unusable == nil {
+		s.st.fault.record(err)
+	}
 }
 
 func (s *Session) own() {
-	if !s.owned {
-		s.values = maps.Clone(s.values)
-		if s.values == nil {
-			s.values = make(map[string][]byte)
+	if !s.st.owned {
+		s.st.values = maps.Clone(s.st.values)
+		if s.st.values == nil {
+			s.st.values = make(map[string][]byte)
 		}
-		s.owned = true
+		s.st.owned = true
 	}
-	if s.set == nil {
-		s.set = make(map[string]struct{})
-		s.del = make(map[string]struct{})
+	if s.st.changes.set == nil {
+		s.st.changes.set = make(map[string]struct{})
+		s.st.changes.del = make(map[string]struct{})
 	}
 }
 
-// Load reads the session from the store now, if it has not been read yet,
-// and reports any failure.
+// Err loads the session if it has not been loaded and returns the first
+// error of the request so far: a failed load (wrapping ErrLoad), a value
+// that could not be encoded (ErrEncode) or decoded (ErrTypeMismatch), or a
+// bad lifetime (ErrLifetime). It returns nil when all is well.
 //
-// A handler that calls Load and gets an error owns that error: it can
-// serve a degraded page, and the middleware will neither commit the session
-// nor replace the handler's response with the error handler's. Handlers
-// that do not call Load rely on the lazy load, and a load failure becomes
-// the error handler's response.
-func (s *Session) Load(ctx context.Context) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+// A handler that calls Err and gets an error owns that error: the commit no
+// longer reports it, so the handler's own response stands. After a failed
+// load nothing is committed, so an empty view is never saved over the real
+// record. A handler that never calls Err lets the commit report the error,
+// and the client gets the error handler's response.
+func (s *Session) Err() error {
 	if s.unusable != nil {
 		return s.unusable
 	}
-	err := s.load(ctx)
-	s.loadErrOwned = err != nil
-	return err
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.observe(s.req.Context())
+}
+
+func (s *Session) observe(ctx context.Context) error {
+	if s.unusable != nil {
+		return s.unusable
+	}
+	if err := s.load(ctx); err != nil {
+		s.st.fault.record(err)
+	}
+	s.st.fault.owned = true
+	return s.st.fault.err
+}
+
+// Load is Err with the context of the caller's choosing for the store
+// read, for a handler that wants its own deadline on it.
+func (s *Session) Load(ctx context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.observe(ctx)
 }
 
 // ID returns the session ID, assigning one to a new session. It returns ""
@@ -183,166 +182,91 @@ func (s *Session) Load(ctx context.Context) error {
 func (s *Session) ID() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.ready() != nil || s.ensureID() != nil {
+	if !s.use() || s.ensureID() != nil {
 		return ""
 	}
-	return s.id
+	return s.st.ident.id
 }
 
 func (s *Session) ensureID() error {
-	if s.id != "" {
+	if s.st.ident.id != "" {
 		return nil
 	}
 	id, err := s.m.newID()
 	if err != nil {
+		s.fail(err)
 		return err
 	}
-	s.id, s.key = id, StoreKey(id)
+	s.st.ident.id, s.st.key = id, s.m.codec.storeKey(id)
 	return nil
 }
 
 // IsNew reports whether the session has no stored record yet: the client
-// sent no valid session, or its session expired.
+// sent no valid session, its session expired, or Destroy ran.
 func (s *Session) IsNew() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.ready() != nil {
-		return false
-	}
-	return s.isNew
+	return s.use() && s.st.load == fresh
 }
 
-// Has reports whether key is set. It reports false if the session could not
-// be loaded.
-func (s *Session) Has(key string) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.ready() != nil {
-		return false
-	}
-	_, ok := s.values[key]
-	return ok
-}
-
-// Keys returns the session's keys, sorted: an empty, non-nil slice for an
-// empty session, and nil if the session could not be loaded.
+// Keys returns the session's keys, sorted; an empty, non-nil slice for an
+// empty session or one that could not be loaded.
 func (s *Session) Keys() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.ready() != nil {
-		return nil
+	if !s.use() {
+		return []string{}
 	}
-	keys := slices.AppendSeq(make([]string, 0, len(s.values)), maps.Keys(s.values))
+	keys := slices.AppendSeq(make([]string, 0, len(s.st.values)), maps.Keys(s.st.values))
 	slices.Sort(keys)
 	return keys
-}
-
-// Set stores v under key. The key must be valid UTF-8 without NUL bytes. v may be any value encoding/json can encode,
-// including the application's own structs; no registration is needed. The
-// value is encoded immediately, so later changes to v are not seen.
-//
-// An unencodable value returns an error wrapping ErrEncode that names the
-// key; the request's commit then fails too, so the value is never silently
-// dropped.
-func (s *Session) Set(key string, v any) error {
-	var b []byte
-	var err error
-	if !utf8.ValidString(key) || strings.IndexByte(key, 0) >= 0 {
-		// Stores keep keys in JSON objects, jsonb columns or hash fields;
-		// only valid UTF-8 without NUL survives all of them unchanged.
-		err = fmt.Errorf("%w: key %q is not valid UTF-8 text without NUL", ErrEncode, key)
-	} else if b, err = json.Marshal(v); err != nil {
-		err = fmt.Errorf("%w: key %q: %v", ErrEncode, key, err)
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if err != nil {
-		if s.failed == nil {
-			s.failed = err
-		}
-		return err
-	}
-	if err := s.ready(); err != nil {
-		return err
-	}
-	s.own()
-	s.values[key] = b
-	s.set[key] = struct{}{}
-	delete(s.del, key)
-	return nil
-}
-
-// Delete removes key. Deleting an absent key is not an error.
-func (s *Session) Delete(key string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.deleteLocked(key)
-}
-
-func (s *Session) deleteLocked(key string) error {
-	if err := s.ready(); err != nil {
-		return err
-	}
-	if _, ok := s.values[key]; !ok {
-		return nil
-	}
-	s.own()
-	delete(s.values, key)
-	delete(s.set, key)
-	s.del[key] = struct{}{}
-	return nil
 }
 
 // Clear removes every key. Like any change it is committed per key, as
 // deletions, so it never recreates a session another request ended
 // meanwhile.
-func (s *Session) Clear() error {
+func (s *Session) Clear() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.ready(); err != nil {
-		return err
+	if !s.use() {
+		return
 	}
 	s.own()
-	for k := range s.values {
-		s.del[k] = struct{}{}
+	for k := range s.st.values {
+		s.st.changes.del[k] = struct{}{}
 	}
-	clear(s.values)
-	clear(s.set)
-	return nil
+	clear(s.st.values)
+	clear(s.st.changes.set)
 }
 
 // Regenerate moves the session to a new ID, keeping its data, and deletes
 // the old record when the session commits. Call it when privileges change,
 // at login above all: it defeats session fixation. The absolute lifetime
-// restarts with the new ID.
-func (s *Session) Regenerate() error {
+// restarts with the new ID. It must run before the response headers are
+// sent; later, the commit reports ErrHeadersSent.
+func (s *Session) Regenerate() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.ready(); err != nil {
-		return err
+	if !s.use() {
+		return
 	}
 	id, err := s.m.newID()
 	if err != nil {
-		return err
+		s.fail(err)
+		return
 	}
-	if !s.regenerated {
-		s.undo = regenUndo{id: s.id, key: s.key, created: s.created, oldKeys: len(s.oldKeys)}
-	}
-	if s.key != "" && !s.isNew {
-		s.oldKeys = append(s.oldKeys, s.key)
+	st := &s.st
+	if !st.changes.regenerated {
+		st.changes.undo = &regenUndo{id: st.ident, key: st.key, retired: len(st.retired)}
+		if st.load == stored {
+			st.retired = append(st.retired, st.key)
+		}
 	}
 	s.own()
-	s.id, s.key = id, StoreKey(id)
-	s.created = time.Now()
-	s.regenerated = true
-	return nil
-}
-
-// regenUndo is what Reload needs to take back an uncommitted Regenerate.
-type regenUndo struct {
-	id, key string
-	created time.Time
-	oldKeys int
+	now := time.Now()
+	st.ident.id, st.key = id, s.m.codec.storeKey(id)
+	st.ident.created, st.ident.touched = now, now
+	st.changes.regenerated = true
 }
 
 // Destroy ends the session: its record is deleted and the browser's cookie
@@ -355,95 +279,84 @@ func (s *Session) Destroy() {
 	if s.unusable != nil {
 		return
 	}
-	if s.key != "" && (!s.loaded || !s.isNew) {
-		s.oldKeys = append(s.oldKeys, s.key)
+	st := &s.st
+	if st.key != "" && (st.load == unloaded || st.load == failed || (st.load == stored && !st.changes.regenerated)) {
+		st.retired = append(st.retired, st.key)
 	}
-	s.destroyed = true
-	s.failed, s.loadErrOwned = nil, false // nothing of the old session survives
-	s.pendingCookie = false
-	s.hasTok, s.resign = false, false
-	s.clearCookie = true
-	s.id, s.key = "", ""
-	// A destroyed session is new and empty, whether or not it was loaded;
-	// a failed load no longer matters because nothing of it survives.
-	s.loaded, s.loadErr, s.isNew = true, nil, true
-	s.values, s.owned = nil, false
-	s.set, s.del = nil, nil
-	s.regenerated, s.dirtyMeta, s.touchNow = false, false, false
-	s.remember = 0
-	s.created = time.Now()
+	st.retire = retireFirst
+	// Nothing of the old session survives, a failed load included.
+	st.fault = fault{}
+	st.startFresh(time.Now())
+	st.cookie = cookieClear
+	st.touch = touchThrottled
 }
 
 // Reload discards this request's uncommitted changes, including an
-// uncommitted Regenerate, and reads the session from the store again.
+// uncommitted Regenerate, and reads the session from the store again. It
+// reports the load error, as Load does.
 func (s *Session) Reload(ctx context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.unusable != nil {
 		return s.unusable
 	}
-	if s.regenerated {
-		s.id, s.key, s.created = s.undo.id, s.undo.key, s.undo.created
-		s.oldKeys = s.oldKeys[:s.undo.oldKeys]
-		s.regenerated = false
+	st := &s.st
+	if u := st.changes.undo; st.changes.regenerated && u != nil {
+		st.ident, st.key = u.id, u.key
+		st.retired = st.retired[:u.retired]
 	}
-	if s.loaded && s.isNew {
-		// Nothing stored to reload from: the changes are simply dropped.
-		s.values, s.owned = nil, false
-		s.set, s.del = nil, nil
-		return s.loadErr
+	st.changes = changes{}
+	st.values, st.owned = nil, false
+	if st.load == fresh {
+		return nil // nothing stored to reload from
 	}
-	s.loaded, s.loadErr = false, nil
-	s.values, s.owned = nil, false
-	s.set, s.del = nil, nil
-	s.failed = nil
-	return s.load(ctx)
+	st.load, st.loadErr, st.fault = unloaded, nil, fault{}
+	return s.observe(ctx)
 }
 
 // Touch extends the idle deadline at the next commit, bypassing the
-// TouchInterval throttle, and re-sends the cookie.
+// TouchInterval throttle, and re-sends the cookie. A failing explicit touch
+// fails the request.
 func (s *Session) Touch() {
 	s.mu.Lock()
-	s.touchNow = true
+	if s.st.touch == touchThrottled {
+		s.st.touch = touchForced
+	}
 	s.mu.Unlock()
 }
 
 // RememberMe overrides the cookie's persistence for this session: true
-// makes it persistent (Expires and Max-Age set to the session's expiry),
-// false makes it a browser-session cookie. It counts as a modification, so
-// a new session is stored.
-func (s *Session) RememberMe(remember bool) error {
+// makes it persistent (Expires and Max-Age set to the session's end),
+// false makes it a browser-session cookie, dropped when the browser
+// closes. It counts as a modification, so a new session is stored. Pair it
+// with SetLifetime for a "remember me for 30 days" login.
+func (s *Session) RememberMe(remember bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.ready(); err != nil {
-		return err
+	if !s.use() {
+		return
 	}
-	r := int8(-1)
+	p := persistNever
 	if remember {
-		r = 1
+		p = persistAlways
 	}
-	if s.remember != r {
-		s.remember = r
-		s.dirtyMeta = true
+	if s.st.ident.persist != p {
+		s.st.ident.persist = p
+		s.st.changes.meta = true
 	}
-	return nil
 }
 
 // Save commits the session now: changes are written to the store, and the
-// cookie goes on the response when the middleware sends the headers. The
-// middleware commits by itself before the headers are sent, so Save is
-// only needed to persist before a slow operation or to observe a store
-// error in the handler. Like every Session method it is safe to call from
-// the request's other goroutines.
+// cookie goes on the response when the headers are sent. The middleware
+// commits by itself before the headers are sent, so Save is only needed to
+// persist before a slow operation or to observe a store error in the
+// handler. It reports sticky errors too. Like every Session method it is
+// safe to call from the request's other goroutines.
 func (s *Session) Save(ctx context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.unusable != nil {
 		return s.unusable
 	}
-	return s.commit(ctx)
-}
-
-func (s *Session) dirty() bool {
-	return len(s.set) > 0 || len(s.del) > 0 || s.regenerated || s.dirtyMeta
+	return s.commit(ctx, time.Now(), attached)
 }

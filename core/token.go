@@ -10,31 +10,32 @@ import (
 	"time"
 )
 
-// A token is what the cookie carries: the session ID and the timestamps the
-// manager needs to decide, without a store round trip, whether the session
-// can still be alive and whether it is due for an idle touch. All of it is
-// covered by the HMAC.
+// The native token is what the cookie carries: the session's identity,
+// with the timestamps the manager needs to decide, without a store round
+// trip, whether the session can still be alive and whether it is due for
+// an idle touch. All of it is covered by the HMAC.
 //
 // Wire form: base64url(payload || mac), where
 //
-//	payload = version(1) | flags(1) | created ms(8) | touched ms(8) | id
+//	payload = version(1) | flags(1) | created ms(8) | touched ms(8) | [lifetime ms(8)] | id
 //	mac     = HMAC-SHA256(secret, "sessionkit/v1\x00" + cookie name + "\x00" + payload)
-type token struct {
-	id       string
-	created  time.Time // start of the absolute lifetime
-	touched  time.Time // last idle touch recorded in the cookie
-	remember int8      // 0: follow config; 1: persistent; -1: browser-session
-}
+//
+// The lifetime is present only with flagLifetime (SetLifetime), so tokens
+// of sessions on the configured lifetime keep their size.
 
 const (
 	tokenVersion   = 1
 	tokenHeaderLen = 1 + 1 + 8 + 8
+	lifetimeLen    = 8
 	macLen         = sha256.Size
 	minIDLen       = 16
 	maxIDLen       = 128
-	maxTokenLen    = (tokenHeaderLen + maxIDLen + macLen + 2) / 3 * 4
+	maxPayloadLen  = tokenHeaderLen + lifetimeLen + maxIDLen
+	maxTokenLen    = (maxPayloadLen + macLen + 2) / 3 * 4
 	flagRemember   = 1 << 0
 	flagForget     = 1 << 1
+	flagLifetime   = 1 << 2
+	knownFlags     = flagRemember | flagForget | flagLifetime
 )
 
 // tokenEncoding is strict, so non-zero padding bits make a value invalid
@@ -58,7 +59,7 @@ type macState struct {
 	sum [macLen]byte
 }
 
-const decodeBufLen = tokenHeaderLen + maxIDLen + macLen + 3
+const decodeBufLen = maxPayloadLen + macLen + 3
 
 func newSigner(cookieName string, secrets [][]byte) *signer {
 	s := &signer{
@@ -95,38 +96,44 @@ func (s *signer) verify(i int, payload, sig []byte) bool {
 	return ok
 }
 
-// encode signs t with the first secret.
-func (s *signer) encode(t token) string {
-	var buf [tokenHeaderLen + maxIDLen + macLen]byte
+// encode signs id with the first secret.
+func (s *signer) encode(id identity) string {
+	var buf [maxPayloadLen + macLen]byte
 	b := buf[:0]
 	var flags byte
-	switch t.remember {
-	case 1:
+	switch id.persist {
+	case persistAlways:
 		flags |= flagRemember
-	case -1:
+	case persistNever:
 		flags |= flagForget
 	}
+	if id.lifetime > 0 {
+		flags |= flagLifetime
+	}
 	b = append(b, tokenVersion, flags)
-	b = binary.BigEndian.AppendUint64(b, uint64(t.created.UnixMilli()))
-	b = binary.BigEndian.AppendUint64(b, uint64(t.touched.UnixMilli()))
-	b = append(b, t.id...)
+	b = binary.BigEndian.AppendUint64(b, uint64(id.created.UnixMilli()))
+	b = binary.BigEndian.AppendUint64(b, uint64(id.touched.UnixMilli()))
+	if id.lifetime > 0 {
+		b = binary.BigEndian.AppendUint64(b, uint64(id.lifetime.Milliseconds()))
+	}
+	b = append(b, id.id...)
 	b = s.mac(0, b, b)
 	return tokenEncoding.EncodeToString(b)
 }
 
-// decode verifies v and returns its token, and which secret verified it.
-// Any malformed, truncated, oversized or forged value yields ok == false, as
-// does any encoding of a valid token other than the one encode produces, so
-// exactly one cookie value names each token.
-func (s *signer) decode(v string) (t token, secret int, ok bool) {
+// decode verifies v and returns its identity, and which secret verified
+// it. Any malformed, truncated, oversized or forged value yields ok ==
+// false, as does any encoding of a valid token other than the one encode
+// produces, so exactly one cookie value names each token.
+func (s *signer) decode(v string) (id identity, secret int, ok bool) {
 	if len(v) > maxTokenLen || len(v) < (tokenHeaderLen+minIDLen+macLen)*4/3 {
-		return token{}, 0, false
+		return identity{}, 0, false
 	}
 	buf := s.bufs.Get().(*[decodeBufLen]byte)
 	defer s.bufs.Put(buf)
 	n, err := tokenEncoding.Decode(buf[:], []byte(v))
-	if err != nil || n < tokenHeaderLen+minIDLen+macLen || n > tokenHeaderLen+maxIDLen+macLen || tokenEncoding.EncodedLen(n) != len(v) {
-		return token{}, 0, false
+	if err != nil || n < tokenHeaderLen+minIDLen+macLen || tokenEncoding.EncodedLen(n) != len(v) {
+		return identity{}, 0, false
 	}
 	payload, sig := buf[:n-macLen], buf[n-macLen:n]
 	secret = -1
@@ -136,20 +143,42 @@ func (s *signer) decode(v string) (t token, secret int, ok bool) {
 			break
 		}
 	}
-	if secret < 0 || payload[0] != tokenVersion {
-		return token{}, 0, false
+	if secret < 0 {
+		return identity{}, 0, false
 	}
+	id, ok = parsePayload(payload)
+	return id, secret, ok
+}
+
+// parsePayload reads a verified payload.
+func parsePayload(payload []byte) (id identity, ok bool) {
 	flags := payload[1]
-	switch {
-	case flags&^(flagRemember|flagForget) != 0 || flags == flagRemember|flagForget:
-		return token{}, 0, false
-	case flags&flagRemember != 0:
-		t.remember = 1
-	case flags&flagForget != 0:
-		t.remember = -1
+	if payload[0] != tokenVersion || flags&^knownFlags != 0 || flags&(flagRemember|flagForget) == flagRemember|flagForget {
+		return identity{}, false
 	}
-	t.created = time.UnixMilli(int64(binary.BigEndian.Uint64(payload[2:10])))
-	t.touched = time.UnixMilli(int64(binary.BigEndian.Uint64(payload[10:18])))
-	t.id = string(payload[tokenHeaderLen:])
-	return t, secret, true
+	switch {
+	case flags&flagRemember != 0:
+		id.persist = persistAlways
+	case flags&flagForget != 0:
+		id.persist = persistNever
+	}
+	id.created = time.UnixMilli(int64(binary.BigEndian.Uint64(payload[2:10])))
+	id.touched = time.UnixMilli(int64(binary.BigEndian.Uint64(payload[10:18])))
+	rest := payload[tokenHeaderLen:]
+	if flags&flagLifetime != 0 {
+		if len(rest) < lifetimeLen {
+			return identity{}, false
+		}
+		ms := int64(binary.BigEndian.Uint64(rest[:lifetimeLen]))
+		if ms <= 0 {
+			return identity{}, false
+		}
+		id.lifetime = time.Duration(ms) * time.Millisecond
+		rest = rest[lifetimeLen:]
+	}
+	if len(rest) < minIDLen || len(rest) > maxIDLen {
+		return identity{}, false
+	}
+	id.id = string(rest)
+	return id, true
 }

@@ -1,0 +1,135 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+)
+
+// detachment says whether a commit's store calls keep the caller's
+// cancellation.
+type detachment uint8
+
+const (
+	// attached: a handler's Save; its context is the handler's choice.
+	attached detachment = iota
+	// detached: the lifecycle's commits drop the request context's
+	// cancellation, so a client that disconnects, or a handler timeout,
+	// does not lose the handler's changes. StoreTimeout still bounds
+	// every call.
+	detached
+)
+
+// commit persists the session: plan, apply, settle. Callers hold s.mu.
+func (s *Session) commit(ctx context.Context, now time.Time, d detachment) error {
+	if s.st.phase == abandoned {
+		return nil
+	}
+	if s.st.needsID(&s.m.cfg) {
+		if err := s.ensureID(); err != nil {
+			return err
+		}
+	}
+	p := s.st.plan(&s.m.cfg, now, s.m.touchesPaused(now))
+	if d == detached && p.touchesStore() {
+		// Built only when a store call is made, so a request with nothing
+		// to commit pays nothing for it.
+		ctx = context.WithoutCancel(ctx)
+	}
+	res := s.m.apply(ctx, &p)
+	n, err := s.st.settle(&p, res, now)
+	switch n {
+	case noticeTouchFailed:
+		// The record keeps its old expiry; throttled touches pause for a
+		// TouchInterval so an outage costs one timeout per interval, not
+		// one per request.
+		s.m.pauseTouches(now)
+		s.m.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "sessionkit: idle touch failed", slog.Any("error", res.err))
+	case noticeEnded:
+		s.m.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "sessionkit: session ended by another request before this one committed; its changes were discarded")
+	}
+	return err
+}
+
+// apply carries out p against the store.
+func (m *Manager) apply(ctx context.Context, p *plan) (res outcome) {
+	if p.order == retireFirst {
+		if res.retired, res.err = m.retire(ctx, p.retired); res.err != nil {
+			return res
+		}
+	}
+	if p.refuse != nil {
+		res.err = p.refuse
+		return res
+	}
+	switch p.op {
+	case opTouch:
+		res.found, res.err = m.store.Touch(ctx, p.key, p.expiry)
+		res.err = wrapSave("touch", res.err)
+	case opSave:
+		res.err = m.save(ctx, p, &res)
+	case opPatch:
+		res.found, res.err = m.store.Patch(ctx, p.key, p.patch)
+		res.err = wrapSave("patch", res.err)
+	}
+	if p.op == opSave {
+		res.found = res.err == nil
+	}
+	res.written = res.found && res.err == nil
+	if res.err == nil && p.order == retireAfterSave && (p.op == opNone || res.found) {
+		res.retired, res.err = m.retire(ctx, p.retired)
+	}
+	return res
+}
+
+func (m *Manager) save(ctx context.Context, p *plan, res *outcome) error {
+	vals := p.values
+	if vals == nil {
+		vals = map[string][]byte{}
+	}
+	rec := Record{Values: vals, Expiry: p.expiry}
+	err := m.store.Save(ctx, p.key, rec)
+	if errors.Is(err, ErrStoreFull) && p.makeRoom && res.retired == 0 {
+		if res.retired, err = m.retire(ctx, p.retired); err == nil {
+			err = m.store.Save(ctx, p.key, rec)
+		}
+	}
+	return wrapSave("save", err)
+}
+
+// retire deletes keys in order and reports how many are gone.
+func (m *Manager) retire(ctx context.Context, keys []string) (int, error) {
+	for i, k := range keys {
+		if err := m.store.Delete(ctx, k); err != nil {
+			return i, wrapSave("delete", err)
+		}
+	}
+	return len(keys), nil
+}
+
+func wrapSave(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	if op == "save" {
+		return fmt.Errorf("%w: %w", ErrSave, err)
+	}
+	return fmt.Errorf("%w: %s: %w", ErrSave, op, err)
+}
+
+// flushCookie writes the cookie the last commit decided on into the
+// response header. Only the lifecycle calls it, on the handler's goroutine
+// just before the headers are sent, so a Save from another goroutine never
+// touches the header map, and the cache headers are set after the
+// handler's own.
+func (s *Session) flushCookie(now time.Time) {
+	switch s.st.cookie {
+	case cookieIssue:
+		s.writeCookie(now)
+	case cookieClear:
+		s.writeExpiredCookie()
+	}
+	s.st.cookie = cookieKeep
+}

@@ -1,0 +1,158 @@
+package core
+
+import (
+	"time"
+)
+
+// loadState says what the session knows of its stored record.
+type loadState uint8
+
+const (
+	// unloaded: the client holds a valid token; the store is read on first
+	// use.
+	unloaded loadState = iota
+	// stored: the record exists and values came from it.
+	stored
+	// fresh: no record exists; the session is new (no token, an unknown or
+	// expired one, or Destroy ran).
+	fresh
+	// failed: the load failed; see state.loadErr.
+	failed
+)
+
+// client says what the client holds for this session.
+type client uint8
+
+const (
+	// clientNone: no valid token; a stored session needs a new cookie.
+	clientNone client = iota
+	// clientCurrent: a valid token for id, signed by the first secret.
+	clientCurrent
+	// clientStale: a valid token for id signed by an older secret; the next
+	// response re-signs it.
+	clientStale
+)
+
+// cookieAction is what the response must do to the session cookie.
+type cookieAction uint8
+
+const (
+	cookieKeep  cookieAction = iota // send nothing
+	cookieIssue                     // send a fresh token for the current identity
+	cookieClear                     // send an expired cookie (Destroy)
+)
+
+// phase is where the request is in its lifecycle.
+type phase uint8
+
+const (
+	// open: the response headers have not been sent.
+	open phase = iota
+	// sealed: the headers are on their way; only changes that need no new
+	// cookie can still be persisted.
+	sealed
+	// abandoned: the handler panicked or the commit failed; nothing more is
+	// committed.
+	abandoned
+)
+
+// touchState is this request's idle-touch state.
+type touchState uint8
+
+const (
+	touchThrottled touchState = iota // touch when TouchInterval has passed
+	touchForced                      // Touch was called: touch at the next commit
+	touchAttempted                   // a touch ran (or failed) in this request
+)
+
+// persistence is the cookie's persistence chosen for this session.
+type persistence int8
+
+const (
+	persistDefault persistence = 0  // follow CookieConfig.SessionOnly
+	persistAlways  persistence = 1  // RememberMe(true)
+	persistNever   persistence = -1 // RememberMe(false)
+)
+
+// identity is everything the client's token carries.
+type identity struct {
+	id       string
+	created  time.Time     // start of the absolute lifetime
+	touched  time.Time     // last idle touch recorded in the token
+	lifetime time.Duration // per-session absolute lifetime; 0: Config.Lifetime
+	persist  persistence
+}
+
+// changes is what this request changed and has not committed yet.
+type changes struct {
+	set         map[string]struct{}
+	del         map[string]struct{}
+	meta        bool // lifetime or persistence changed
+	regenerated bool // the session moved to a new ID: saved whole
+	undo        *regenUndo
+}
+
+// dirty reports whether anything must be written.
+func (c *changes) dirty() bool {
+	return len(c.set) > 0 || len(c.del) > 0 || c.regenerated || c.meta
+}
+
+// regenUndo is what Reload needs to take back an uncommitted Regenerate.
+type regenUndo struct {
+	id      identity
+	key     string
+	retired int
+}
+
+// retirement orders the deletion of records Regenerate and Destroy left
+// behind.
+type retirement uint8
+
+const (
+	// retireAfterSave: a Regenerate's old record goes once the new one is
+	// safe, so a failed save does not also lose the old session.
+	retireAfterSave retirement = iota
+	// retireFirst: Destroy is a logout and takes effect even if saving
+	// what the handler set afterwards fails.
+	retireFirst
+)
+
+// fault is the first error of the request that the commit must report.
+type fault struct {
+	err   error
+	owned bool // the handler saw it (Err or Load) and answers for it
+}
+
+// record keeps the first error, or replaces one the handler already owns.
+// The same error again (a failed load, met by every later operation) stays
+// as owned as it was.
+func (f *fault) record(err error) {
+	if err == f.err {
+		return
+	}
+	if f.err == nil || f.owned {
+		f.err, f.owned = err, false
+	}
+}
+
+// state is a session's mutable state. The commit plans from it and
+// settles into it; nothing else of Session changes during a request.
+type state struct {
+	load    loadState
+	loadErr error
+	fault   fault
+
+	client  client
+	ident   identity
+	key     string // store key of ident.id; "" until an ID is assigned
+	values  map[string][]byte
+	owned   bool // values is a private copy, safe to modify
+	changes changes
+
+	retired []string // records to delete at commit
+	retire  retirement
+
+	touch  touchState
+	cookie cookieAction // decided by a commit, written before the headers
+	phase  phase
+}

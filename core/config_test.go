@@ -2,6 +2,7 @@ package core_test
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -47,6 +48,9 @@ func TestNewRejectsInvalidConfig(t *testing.T) {
 		{"negative Lifetime", core.Config{Secrets: [][]byte{secretA}, Lifetime: -time.Second}, "Lifetime"},
 		{"negative IdleTimeout", core.Config{Secrets: [][]byte{secretA}, IdleTimeout: -time.Second}, "IdleTimeout"},
 		{"negative TouchInterval", core.Config{Secrets: [][]byte{secretA}, IdleTimeout: time.Hour, TouchInterval: -time.Second}, "TouchInterval"},
+		{"negative MaxLifetime", core.Config{Secrets: [][]byte{secretA}, MaxLifetime: -time.Second}, "MaxLifetime"},
+		{"MaxLifetime below Lifetime", core.Config{Secrets: [][]byte{secretA}, Lifetime: 2 * time.Hour, MaxLifetime: time.Hour}, "MaxLifetime"},
+		{"MaxLifetime below the default Lifetime", core.Config{Secrets: [][]byte{secretA}, MaxLifetime: time.Hour}, "MaxLifetime"},
 		{"header name not a token", core.Config{Secrets: [][]byte{secretA}, Header: "X Session"}, "header"},
 	}
 	for _, tc := range tests {
@@ -70,6 +74,44 @@ func TestNewRejectsInvalidConfig(t *testing.T) {
 	}
 }
 
+// With several bad fields, New reports the same one every time: the first
+// in declaration order.
+func TestNewReportsTheSameFieldEveryTime(t *testing.T) {
+	t.Parallel()
+	cfg := core.Config{Secrets: [][]byte{secretA}, Lifetime: -time.Second, MaxLifetime: -time.Second, IdleTimeout: -time.Second, TouchInterval: -time.Second}
+	_, first := core.New(cfg)
+	if first == nil || !strings.Contains(first.Error(), ": Lifetime is negative") {
+		t.Fatalf("New(several negative durations) = %v; want the first field, Lifetime, reported", first)
+	}
+	for i := range 50 {
+		if _, err := core.New(cfg); err == nil || err.Error() != first.Error() {
+			t.Fatalf("New #%d = %v; want the same error as the first, %v", i+2, err, first)
+		}
+	}
+}
+
+func TestSecureModeString(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		mode core.SecureMode
+		want string
+	}{
+		{core.SecureAuto, "SecureAuto"},
+		{core.SecureMode(1), "SecureAlways"},
+		{core.SecureNever, "SecureNever"},
+		{core.SecureMode(7), "SecureMode(7)"},
+		{core.SecureMode(-1), "SecureMode(-1)"},
+	}
+	for _, tc := range tests {
+		if got := tc.mode.String(); got != tc.want {
+			t.Errorf("SecureMode(%d).String() = %q; want %q", int(tc.mode), got, tc.want)
+		}
+		if got := fmt.Sprint(tc.mode); got != tc.want {
+			t.Errorf("fmt.Sprint(SecureMode(%d)) = %q; want %q", int(tc.mode), got, tc.want)
+		}
+	}
+}
+
 func cfgCookie(c core.CookieConfig) core.Config {
 	return core.Config{Secrets: [][]byte{secretA}, Cookie: c}
 }
@@ -90,6 +132,8 @@ func TestNewAcceptsValidConfig(t *testing.T) {
 		{"Partitioned with SecureAlways", cfgCookie(core.CookieConfig{Partitioned: true, Secure: core.SecureAlways})},
 		{"negative StoreTimeout means no bound", core.Config{StoreTimeout: -1}},
 		{"two secrets", core.Config{Secrets: [][]byte{secretB, secretA}}},
+		{"MaxLifetime equal to Lifetime", core.Config{Lifetime: time.Hour, MaxLifetime: time.Hour}},
+		{"MaxLifetime above Lifetime", core.Config{MaxLifetime: 30 * 24 * time.Hour}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -157,15 +201,11 @@ func TestDefaultTouchInterval(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			st := newCountingStore(t)
-			tc.cfg.Store = st
-			m := newManager(t, tc.cfg)
-			id := newID(t)
+			st, m := withStore(t, newMeteredStore(t), tc.cfg)
 			now := time.Now()
-			st.Put(t, id, core.Record{Values: map[string][]byte{"k": []byte(`"v"`)}, Expiry: now.Add(time.Minute)})
-			ck := &http.Cookie{Name: "session", Value: validToken(id, now.Add(-tc.age), now.Add(-tc.age))}
-			resp := serve(m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
-				if v, err := core.Get[string](s, "k"); v != "v" || err != nil {
+			ck, _ := storedSession(t, m, st, now.Add(-tc.age), now.Add(time.Minute))
+			resp := serve(m.Handler(sessionFunc(func(s *core.Session) {
+				if v, err := keyK.Get(s), s.Err(); v != "v" || err != nil {
 					t.Errorf("Get(k) = %q, %v; want v", v, err)
 				}
 			})), get("/", ck))

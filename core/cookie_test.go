@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sessionkit/sessionkit/core"
 )
@@ -173,40 +174,47 @@ func TestCookieSecureOverRealTLS(t *testing.T) {
 
 func TestOneSessionSetCookiePerResponse(t *testing.T) {
 	t.Parallel()
+	a, b := core.Key[int]("a"), core.Key[int]("b")
 	tests := []struct {
 		name    string
 		cfg     core.Config
 		handler func(t *testing.T, w http.ResponseWriter, r *http.Request, s *core.Session)
 	}{
 		{"new session: Save, then more changes", core.Config{}, func(t *testing.T, w http.ResponseWriter, r *http.Request, s *core.Session) {
-			s.Set("a", 1)
+			a.Set(s, 1)
 			if err := s.Save(r.Context()); err != nil {
 				t.Errorf("Save: %v", err)
 			}
-			s.Set("b", 2)
+			b.Set(s, 2)
 		}},
 		{"rolling: Save twice", core.Config{Rolling: true}, func(t *testing.T, w http.ResponseWriter, r *http.Request, s *core.Session) {
-			s.Set("a", 1)
+			a.Set(s, 1)
 			s.Save(r.Context())
-			s.Set("b", 2)
+			b.Set(s, 2)
 			s.Save(r.Context())
 		}},
 		{"Save, Regenerate, Save", core.Config{}, func(t *testing.T, w http.ResponseWriter, r *http.Request, s *core.Session) {
-			s.Set("a", 1)
+			a.Set(s, 1)
 			s.Save(r.Context())
 			s.Regenerate()
 			s.Save(r.Context())
 		}},
 		{"Save, then Destroy", core.Config{}, func(t *testing.T, w http.ResponseWriter, r *http.Request, s *core.Session) {
-			s.Set("a", 1)
+			a.Set(s, 1)
 			s.Save(r.Context())
 			s.Destroy()
 		}},
 		{"Destroy, then new data", core.Config{}, func(t *testing.T, w http.ResponseWriter, r *http.Request, s *core.Session) {
-			s.Set("a", 1)
+			a.Set(s, 1)
 			s.Save(r.Context())
 			s.Destroy()
-			s.Set("b", 2)
+			b.Set(s, 2)
+		}},
+		{"Save, then SetLifetime and RememberMe", core.Config{MaxLifetime: 48 * time.Hour}, func(t *testing.T, w http.ResponseWriter, r *http.Request, s *core.Session) {
+			a.Set(s, 1)
+			s.Save(r.Context())
+			s.SetLifetime(48 * time.Hour)
+			s.RememberMe(true)
 		}},
 	}
 	for _, tc := range tests {
@@ -264,7 +272,7 @@ func TestSessionCookieResponsesAreNotSharedCacheable(t *testing.T) {
 				if tc.vary != "" {
 					w.Header().Set("Vary", tc.vary)
 				}
-				s.Set("k", "v")
+				keyK.Set(s, "v")
 				w.Write([]byte("page"))
 			}))
 			resp := serve(h, get("/"))
@@ -315,7 +323,7 @@ func TestCacheHeadersSetAfterSaveStayPrivate(t *testing.T) {
 	t.Parallel()
 	m := newManager(t, core.Config{})
 	resp := serve(m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
-		s.Set("k", "v")
+		keyK.Set(s, "v")
 		if err := s.Save(r.Context()); err != nil {
 			t.Errorf("Save: %v", err)
 		}

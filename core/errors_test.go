@@ -3,9 +3,11 @@ package core_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/sessionkit/sessionkit/core"
@@ -19,9 +21,9 @@ var storeFailures = []struct {
 	handler func(s *core.Session)
 	want    error
 }{
-	{"Load", core.Config{}, true, func(s *core.Session) { core.Get[string](s, "k") }, core.ErrLoad},
-	{"Save", core.Config{}, false, func(s *core.Session) { s.Set("k", "v") }, core.ErrSave},
-	{"Patch", core.Config{}, true, func(s *core.Session) { s.Set("k", "v") }, core.ErrSave},
+	{"Load", core.Config{}, true, func(s *core.Session) { keyK.Get(s) }, core.ErrLoad},
+	{"Save", core.Config{}, false, func(s *core.Session) { keyK.Set(s, "v") }, core.ErrSave},
+	{"Patch", core.Config{}, true, func(s *core.Session) { keyK.Set(s, "w") }, core.ErrSave},
 	{"Touch", core.Config{}, true, func(s *core.Session) { s.Touch() }, core.ErrSave},
 	{"Delete", core.Config{}, true, func(s *core.Session) { s.Destroy() }, core.ErrSave},
 }
@@ -89,9 +91,7 @@ func TestCustomErrorHandler(t *testing.T) {
 			st.Fail(true, tc.method)
 			r := get("/", ck)
 			r = r.WithContext(context.WithValue(r.Context(), ctxKey("marker"), "x"))
-			resp := serve(m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
-				tc.handler(s)
-			})), r)
+			resp := serve(m.Handler(sessionFunc(tc.handler)), r)
 			if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") != "5" {
 				t.Errorf("status %d, Retry-After %q; want the custom handler's 503", resp.StatusCode, resp.Header.Get("Retry-After"))
 			}
@@ -109,14 +109,11 @@ func TestSentinelErrors(t *testing.T) {
 	t.Parallel()
 	full := core.NewMemoryStore(core.MemoryStoreOptions{MaxSessions: 1, CleanupInterval: -1})
 	t.Cleanup(func() { full.Close() })
-	var handled error
-	m := newManager(t, core.Config{Store: full, ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
-		handled = err
-		w.WriteHeader(http.StatusInsufficientStorage)
-	}})
+	errs := reported{status: http.StatusInsufficientStorage}
+	m := newManager(t, core.Config{Store: full, ErrorHandler: errs.handle})
 	login(t, m, "first")
 	resp := serve(m.Handler(setter), get("/?v=second"))
-	if resp.StatusCode != http.StatusInsufficientStorage || !errors.Is(handled, core.ErrSave) || !errors.Is(handled, core.ErrStoreFull) {
+	if handled := errs.one(t); resp.StatusCode != http.StatusInsufficientStorage || !errors.Is(handled, core.ErrSave) || !errors.Is(handled, core.ErrStoreFull) {
 		t.Errorf("new session in a full store: status %d, error %v; want ErrSave wrapping ErrStoreFull", resp.StatusCode, handled)
 	}
 
@@ -131,7 +128,7 @@ func TestSentinelErrors(t *testing.T) {
 		t.Errorf("EncodeRecord(invalid JSON value) = %v; want ErrBadRecord", err)
 	}
 	// The sentinels are distinct.
-	all := []error{core.ErrInvalidConfig, core.ErrTypeMismatch, core.ErrEncode, core.ErrLoad, core.ErrSave,
+	all := []error{core.ErrInvalidConfig, core.ErrTypeMismatch, core.ErrEncode, core.ErrLifetime, core.ErrLoad, core.ErrSave,
 		core.ErrHeadersSent, core.ErrNoSession, core.ErrStoreFull, core.ErrBadRecord}
 	for i, a := range all {
 		for j, b := range all {
@@ -156,7 +153,7 @@ func TestErrorHandlerGetsDiscardingWriterAfterHeaders(t *testing.T) {
 	st.Fail(true, "Patch")
 	resp := serve(m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
 		w.Write([]byte("page"))
-		s.Set("k", "late")
+		keyK.Set(s, "late")
 	})), get("/", ck))
 	if !errors.Is(handled, core.ErrHeadersSent) || !errors.Is(handled, core.ErrSave) || !errors.Is(handled, errBackend) {
 		t.Errorf("error handler got %v; want ErrHeadersSent wrapping the save failure", handled)
@@ -168,20 +165,149 @@ func TestErrorHandlerGetsDiscardingWriterAfterHeaders(t *testing.T) {
 
 func TestFailedIdleTouchDoesNotFailTheRequest(t *testing.T) {
 	t.Parallel()
-	st := newFailingStore(t)
 	var logged syncBuffer
-	m := newManager(t, core.Config{Store: st, IdleTimeout: time.Hour, Logger: newTestLogger(&logged)})
-	id := newID(t)
-	old := time.Now().Add(-10 * time.Minute)
-	st.Put(t, id, core.Record{Values: map[string][]byte{"k": []byte(`"v"`)}, Expiry: time.Now().Add(50 * time.Minute)})
+	st, m := withStore(t, newFailingStore(t), core.Config{IdleTimeout: time.Hour, Logger: newTestLogger(&logged)})
+	ck, _ := storedSession(t, m, st.meteredStore, time.Now().Add(-10*time.Minute), time.Now().Add(50*time.Minute))
 	st.Fail(true, "Touch")
-	resp := serve(m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Write([]byte("static"))
-	})), get("/static", &http.Cookie{Name: "session", Value: validToken(id, old, old)}))
+	resp := serve(m.Handler(static), get("/static", ck))
 	if b := body(t, resp); resp.StatusCode != http.StatusOK || b != "static" {
 		t.Errorf("response = %d %q; want the page despite the failed touch", resp.StatusCode, b)
 	}
 	if !strings.Contains(logged.String(), "idle touch failed") {
 		t.Errorf("log = %q; want the failed touch reported", logged.String())
+	}
+}
+
+// static is a page that never uses the session.
+var static = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	w.Write([]byte("static"))
+})
+
+// During a store outage a page that never uses the session must not pay a
+// store timeout more than once per request, nor more than once per
+// TouchInterval across all requests: a throttled touch that failed pauses
+// throttled touches manager-wide. An explicit Touch still fails.
+func TestFailedIdleTouchIsTriedOncePerInterval(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		const timeout = 5 * time.Second
+		st := newFailingStore(t)
+		st.lag = time.Minute // a backend that hangs until StoreTimeout
+		var logged syncBuffer
+		m := newManager(t, core.Config{Store: st, IdleTimeout: time.Hour, TouchInterval: time.Minute, StoreTimeout: timeout, Logger: newTestLogger(&logged)})
+		ck, _ := storedSession(t, m, st.meteredStore, time.Now().Add(-10*time.Minute), time.Now().Add(50*time.Minute))
+		other, _ := storedSession(t, m, st.meteredStore, time.Now().Add(-10*time.Minute), time.Now().Add(50*time.Minute))
+		st.Fail(true, "Touch")
+		touching := sessionFunc(func(s *core.Session) { s.Touch() })
+		steps := []struct {
+			name    string
+			wait    time.Duration // before the request
+			cookie  *http.Cookie
+			h       http.Handler
+			touches int
+			status  int
+		}{
+			{"first request", 0, ck, static, 1, http.StatusOK},
+			{"same session within the interval", 10 * time.Second, ck, static, 0, http.StatusOK},
+			{"another session within the interval", 0, other, static, 0, http.StatusOK},
+			{"explicit Touch within the interval", 0, ck, touching, 1, http.StatusInternalServerError},
+			{"after the interval", time.Minute, other, static, 1, http.StatusOK},
+			{"within the next interval", time.Second, ck, static, 0, http.StatusOK},
+		}
+		for _, step := range steps {
+			time.Sleep(step.wait)
+			st.Reset()
+			start := time.Now()
+			resp := serve(m.Handler(step.h), get("/", step.cookie))
+			if took := time.Since(start); took > timeout {
+				t.Errorf("%s: request took %v; want at most one StoreTimeout (%v)", step.name, took, timeout)
+			}
+			if n := st.Calls("Touch"); n != step.touches {
+				t.Errorf("%s: %d Touch calls; want %d", step.name, n, step.touches)
+			}
+			if resp.StatusCode != step.status {
+				t.Errorf("%s: status %d; want %d", step.name, resp.StatusCode, step.status)
+			}
+		}
+		if n := countLines(logged.String(), "idle touch failed"); n != 2 {
+			t.Errorf("%d failed idle touches logged; want 2, one per attempt:\n%s", n, logged.String())
+		}
+	})
+}
+
+// Every store failure is logged exactly once through Config.Logger, with a
+// custom error handler (as framework adapters install) as with the default,
+// and the record never carries the session ID, the cookie or the secret.
+func TestStoreFailureIsLoggedOnce(t *testing.T) {
+	t.Parallel()
+	for _, tc := range storeFailures {
+		for _, custom := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s, custom error handler %v", tc.method, custom), func(t *testing.T) {
+				t.Parallel()
+				st := newFailingStore(t)
+				var logged syncBuffer
+				cfg := tc.cfg
+				cfg.Store, cfg.Logger = st, newTestLogger(&logged)
+				if custom {
+					cfg.ErrorHandler = (&reported{}).handle
+				}
+				m := newManager(t, cfg)
+				var ck *http.Cookie
+				secrets := []string{string(secretA)}
+				if tc.existed {
+					var id string
+					ck, id = login(t, m, "v")
+					secrets = append(secrets, id, ck.Value)
+				}
+				st.Fail(true, tc.method)
+				var ids []string
+				resp := serve(m.Handler(sessionFunc(func(s *core.Session) {
+					tc.handler(s)
+					ids = append(ids, s.ID())
+				})), get("/private/path", ck))
+				if resp.StatusCode != http.StatusInternalServerError {
+					t.Errorf("status = %d; want 500", resp.StatusCode)
+				}
+				log := logged.String()
+				if n := countLines(log, "level=ERROR", "sessionkit: session error", errBackend.Error(), "method=GET", "path=/private/path"); n != 1 {
+					t.Errorf("the failure was logged %d times; want once:\n%s", n, log)
+				}
+				if n := countLines(log, "level=ERROR"); n != 1 {
+					t.Errorf("%d error records; want 1:\n%s", n, log)
+				}
+				for _, secret := range append(secrets, ids...) {
+					if secret != "" && strings.Contains(log, secret) {
+						t.Errorf("log %q contains the session ID, cookie or secret %q", log, secret)
+					}
+				}
+			})
+		}
+	}
+}
+
+// TestHandledLoadFailureIsLoggedOnce: a handler that takes a load failure
+// on with Err keeps its own response, and the store failure still reaches
+// the log exactly once.
+func TestHandledLoadFailureIsLoggedOnce(t *testing.T) {
+	t.Parallel()
+	st := newFailingStore(t)
+	var logged syncBuffer
+	m := newManager(t, core.Config{Store: st, Logger: newTestLogger(&logged)})
+	ck, _ := login(t, m, "v")
+	st.Fail(true, "Load")
+	resp := serve(m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := core.FromRequest(r).Err(); err != nil {
+			http.Error(w, "degraded", http.StatusServiceUnavailable)
+		}
+	})), get("/page", ck))
+	if resp.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("status = %d; want the handler's 503", resp.StatusCode)
+	}
+	log := logged.String()
+	if n := countLines(log, "level=ERROR", "sessionkit: session error", errBackend.Error(), "handled=true", "path=/page"); n != 1 {
+		t.Errorf("the handled load failure was logged %d times; want once:\n%s", n, log)
+	}
+	if n := countLines(log, "level=ERROR"); n != 1 {
+		t.Errorf("%d error records; want 1:\n%s", n, log)
 	}
 }

@@ -2,8 +2,10 @@ package core_test
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/sessionkit/sessionkit/core"
@@ -36,12 +38,10 @@ func TestStoreExpiryIsEarlierOfLifetimeAndIdle(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			st := newCountingStore(t)
-			tc.cfg.Store = st
-			m := newManager(t, tc.cfg)
+			st, m := withStore(t, newMeteredStore(t), tc.cfg)
 			before := time.Now()
 			ck, id := login(t, m, "v")
-			rec, found := st.Record(t, id)
+			rec, found := st.Record(t, m, id)
 			if !found {
 				t.Fatal("no record stored")
 			}
@@ -60,86 +60,91 @@ func TestStoreExpiryIsEarlierOfLifetimeAndIdle(t *testing.T) {
 
 func TestAbsoluteLifetimeEnforcedServerSide(t *testing.T) {
 	t.Parallel()
-	st := newCountingStore(t)
-	// Activity within the lifetime must not extend it.
-	m := newManager(t, core.Config{Store: st, Lifetime: 2 * time.Second, IdleTimeout: time.Hour})
-	ck, id := login(t, m, "v")
-	time.Sleep(700 * time.Millisecond)
-	var got seen
-	resp := serve(m.Handler(reader(&got)), get("/", ck))
-	if got.k != "v" {
-		t.Fatalf("before the lifetime: k = %q; want v", got.k)
-	}
-	if c := sessionCookie(t, resp, "session"); live(c) {
-		ck = c
-	}
-	time.Sleep(1800 * time.Millisecond)
-
-	st.Reset()
-	// The browser would have dropped the cookie; an attacker replaying it
-	// must still get nothing.
-	resp = serve(m.Handler(reader(&got)), get("/", ck))
-	if got.k != "" || !got.isNew || got.id == id {
-		t.Errorf("after the lifetime: k = %q, IsNew = %v, ID = %q; want a fresh, empty session", got.k, got.isNew, got.id)
-	}
-	if n := st.Total(); n != 0 {
-		t.Errorf("an expired cookie cost %d store calls; want 0", n)
-	}
-	if c := sessionCookie(t, resp, "session"); c != nil {
-		t.Errorf("Set-Cookie = %v; want none for an expired cookie on a request that changed nothing", c)
-	}
-	if _, found := st.Record(t, id); found {
-		t.Error("store still serves the record after its lifetime")
-	}
-}
-
-func TestIdleTimeoutEnforcedServerSide(t *testing.T) {
-	t.Parallel()
-	st := newCountingStore(t)
-	m := newManager(t, core.Config{Store: st, IdleTimeout: time.Second})
-	ck, id := login(t, m, "v")
-	time.Sleep(1500 * time.Millisecond)
-	var got seen
-	serve(m.Handler(reader(&got)), get("/", ck))
-	if got.k != "" || !got.isNew || got.id == id {
-		t.Errorf("after the idle timeout: k = %q, IsNew = %v, ID = %q; want a fresh, empty session", got.k, got.isNew, got.id)
-	}
-	if _, found := st.Record(t, id); found {
-		t.Error("store still serves the record after the idle timeout")
-	}
-}
-
-func TestActivityExtendsIdleTimeout(t *testing.T) {
-	t.Parallel()
-	st := newCountingStore(t)
-	// TouchInterval is capped at 1.5s; a request every 250ms keeps the
-	// session alive well past its 3s idle timeout.
-	m := newManager(t, core.Config{Store: st, IdleTimeout: 3 * time.Second})
-	ck, id := login(t, m, "v")
-	st.Reset()
-	start := time.Now()
-	for time.Since(start) < 4500*time.Millisecond {
-		time.Sleep(250 * time.Millisecond)
+	synctest.Test(t, func(t *testing.T) {
+		st := newMeteredStore(t)
+		// Activity within the lifetime must not extend it.
+		m := newManager(t, core.Config{Store: st, Lifetime: 2 * time.Second, IdleTimeout: time.Hour})
+		ck, id := login(t, m, "v")
+		time.Sleep(700 * time.Millisecond)
 		var got seen
 		resp := serve(m.Handler(reader(&got)), get("/", ck))
-		if got.k != "v" || got.id != id {
-			t.Fatalf("after %v of activity: k = %q, ID = %q; want v, %q", time.Since(start), got.k, got.id, id)
+		if got.k != "v" {
+			t.Fatalf("before the lifetime: k = %q; want v", got.k)
 		}
 		if c := sessionCookie(t, resp, "session"); live(c) {
 			ck = c
 		}
-	}
-	if w := st.Writes(); w != 0 {
-		t.Errorf("reading an unmodified session cost %d Save/Patch calls; want 0 (touches only)", w)
-	}
-	if n := st.Calls("Touch"); n < 2 {
-		t.Errorf("%d touches over 4.5s of activity with a 1.5s touch interval; want at least 2", n)
-	}
+		time.Sleep(1800 * time.Millisecond)
+
+		st.Reset()
+		// The browser would have dropped the cookie; an attacker replaying it
+		// must still get nothing.
+		resp = serve(m.Handler(reader(&got)), get("/", ck))
+		if got.k != "" || !got.isNew || got.id == id {
+			t.Errorf("after the lifetime: k = %q, IsNew = %v, ID = %q; want a fresh, empty session", got.k, got.isNew, got.id)
+		}
+		if n := st.Total(); n != 0 {
+			t.Errorf("an expired cookie cost %d store calls; want 0", n)
+		}
+		if c := sessionCookie(t, resp, "session"); c != nil {
+			t.Errorf("Set-Cookie = %v; want none for an expired cookie on a request that changed nothing", c)
+		}
+		if _, found := st.Record(t, m, id); found {
+			t.Error("store still serves the record after its lifetime")
+		}
+	})
+}
+
+func TestIdleTimeoutEnforcedServerSide(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		st, m := withStore(t, newMeteredStore(t), core.Config{IdleTimeout: time.Second})
+		ck, id := login(t, m, "v")
+		time.Sleep(1500 * time.Millisecond)
+		var got seen
+		serve(m.Handler(reader(&got)), get("/", ck))
+		if got.k != "" || !got.isNew || got.id == id {
+			t.Errorf("after the idle timeout: k = %q, IsNew = %v, ID = %q; want a fresh, empty session", got.k, got.isNew, got.id)
+		}
+		if _, found := st.Record(t, m, id); found {
+			t.Error("store still serves the record after the idle timeout")
+		}
+	})
+}
+
+func TestActivityExtendsIdleTimeout(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		st := newMeteredStore(t)
+		// TouchInterval is capped at 1.5s; a request every 250ms keeps the
+		// session alive well past its 3s idle timeout.
+		m := newManager(t, core.Config{Store: st, IdleTimeout: 3 * time.Second})
+		ck, id := login(t, m, "v")
+		st.Reset()
+		start := time.Now()
+		for time.Since(start) < 4500*time.Millisecond {
+			time.Sleep(250 * time.Millisecond)
+			var got seen
+			resp := serve(m.Handler(reader(&got)), get("/", ck))
+			if got.k != "v" || got.id != id {
+				t.Fatalf("after %v of activity: k = %q, ID = %q; want v, %q", time.Since(start), got.k, got.id, id)
+			}
+			if c := sessionCookie(t, resp, "session"); live(c) {
+				ck = c
+			}
+		}
+		if w := st.Writes(); w != 0 {
+			t.Errorf("reading an unmodified session cost %d Save/Patch calls; want 0 (touches only)", w)
+		}
+		if n := st.Calls("Touch"); n < 2 {
+			t.Errorf("%d touches over 4.5s of activity with a 1.5s touch interval; want at least 2", n)
+		}
+	})
 }
 
 func TestExpiredRecordFromStoreIsNeverServed(t *testing.T) {
 	t.Parallel()
-	mem := newCountingStore(t)
+	mem := newMeteredStore(t)
 	m := newManager(t, core.Config{Store: staleStore{mem}})
 	ck, id := login(t, m, "v")
 	var got seen
@@ -169,18 +174,16 @@ func TestCookiePersistence(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			st := newCountingStore(t)
-			m := newManager(t, core.Config{Store: st, Cookie: core.CookieConfig{SessionOnly: tc.sessionOnly}})
+			m := newManager(t, core.Config{Cookie: core.CookieConfig{SessionOnly: tc.sessionOnly}})
 			h := m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
 				switch r.URL.Path {
 				case "/login":
-					if err := s.Set("user", "alice"); err != nil {
-						t.Errorf("Set: %v", err)
-					}
+					core.Key[string]("user").Set(s, "alice")
 					if tc.remember != 0 {
-						if err := s.RememberMe(tc.remember > 0); err != nil {
-							t.Errorf("RememberMe: %v", err)
-						}
+						s.RememberMe(tc.remember > 0)
+					}
+					if err := s.Err(); err != nil {
+						t.Errorf("Set and RememberMe: %v", err)
 					}
 				case "/touch":
 					s.Touch()
@@ -207,14 +210,14 @@ func TestCookiePersistence(t *testing.T) {
 
 func TestRememberMeOnExistingSession(t *testing.T) {
 	t.Parallel()
-	st := newCountingStore(t)
-	m := newManager(t, core.Config{Store: st, Cookie: core.CookieConfig{SessionOnly: true}})
+	m := newManager(t, core.Config{Cookie: core.CookieConfig{SessionOnly: true}})
 	ck, id := login(t, m, "v")
 	if ck.MaxAge != 0 || !ck.Expires.IsZero() {
 		t.Fatalf("SessionOnly login cookie has Max-Age %d, Expires %v; want neither", ck.MaxAge, ck.Expires)
 	}
 	h := m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
-		if err := s.RememberMe(r.URL.Query().Get("remember") == "1"); err != nil {
+		s.RememberMe(r.URL.Query().Get("remember") == "1")
+		if err := s.Err(); err != nil {
 			t.Errorf("RememberMe: %v", err)
 		}
 	}))
@@ -235,10 +238,9 @@ func TestRememberMeOnExistingSession(t *testing.T) {
 
 func TestFreshSessionDoesNotInheritRememberMe(t *testing.T) {
 	t.Parallel()
-	st := newCountingStore(t)
-	m := newManager(t, core.Config{Store: st, Cookie: core.CookieConfig{SessionOnly: true}})
+	st, m := withStore(t, newMeteredStore(t), core.Config{Cookie: core.CookieConfig{SessionOnly: true}})
 	h := m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
-		s.Set("k", "v")
+		keyK.Set(s, "v")
 		if r.URL.Path == "/login" {
 			s.RememberMe(true)
 		}
@@ -251,9 +253,150 @@ func TestFreshSessionDoesNotInheritRememberMe(t *testing.T) {
 	serve(m.Handler(reader(&got)), get("/", ck))
 	// The session ends server-side; the old cookie then starts a fresh one,
 	// which follows the configuration, not the ended session's choice.
-	st.Delete(t.Context(), core.StoreKey(got.id))
+	st.Drop(t, m, got.id)
 	c := sessionCookie(t, serve(h, get("/", ck)), "session")
 	if !live(c) || c.MaxAge != 0 || !c.Expires.IsZero() {
 		t.Errorf("fresh session's cookie = %v; want a browser-session cookie, as configured", c)
+	}
+}
+
+// lifetimeLogin is a handler that logs in with the lifetime and cookie
+// persistence of its query: /?lifetime=720h&remember=0.
+func lifetimeLogin() http.Handler {
+	return handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
+		keyK.Set(s, "v")
+		q := r.URL.Query()
+		if d, err := time.ParseDuration(q.Get("lifetime")); err == nil {
+			s.SetLifetime(d)
+		}
+		if rm := q.Get("remember"); rm != "" {
+			s.RememberMe(rm == "1")
+		}
+	})
+}
+
+func TestSetLifetimeOutlivesConfigLifetime(t *testing.T) {
+	t.Parallel()
+	const day = 24 * time.Hour
+	tests := []struct {
+		name       string
+		query      string
+		maxAge     time.Duration // of the login cookie; 0: a browser-session cookie
+		survives   time.Duration // the session is still there this long after login
+		endsBefore time.Duration // and gone by then
+	}{
+		{"default lifetime", "/", day, day - time.Minute, day},
+		{"remember me for 30 days", "/?lifetime=720h&remember=1", 30 * day, 29 * day, 30 * day},
+		{"30 days as a browser-session cookie", "/?lifetime=720h&remember=0", 0, 29 * day, 30 * day},
+		{"shorter than the default", "/?lifetime=1h", time.Hour, 59 * time.Minute, time.Hour},
+		{"zero restores the default", "/?lifetime=0s", day, day - time.Minute, day},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			synctest.Test(t, func(t *testing.T) {
+				m := newManager(t, core.Config{MaxLifetime: 31 * day})
+				resp := serve(m.Handler(lifetimeLogin()), get(tc.query))
+				ck := sessionCookie(t, resp, "session")
+				if !live(ck) {
+					t.Fatalf("login: status %d, Set-Cookie %v; want a session cookie", resp.StatusCode, ck)
+				}
+				if got := time.Duration(ck.MaxAge) * time.Second; got != tc.maxAge {
+					t.Errorf("cookie Max-Age = %v; want %v", got, tc.maxAge)
+				}
+				if tc.maxAge == 0 && !ck.Expires.IsZero() {
+					t.Errorf("cookie Expires = %v; want none for a browser-session cookie", ck.Expires)
+				}
+				check := func(after time.Duration, want string) {
+					t.Helper()
+					var got seen
+					serve(m.Handler(reader(&got)), get("/", ck))
+					if got.k != want {
+						t.Errorf("%v after login: k = %q; want %q", after, got.k, want)
+					}
+				}
+				// The next request finds the session: the token's lifetime
+				// verifies.
+				check(0, "v")
+				time.Sleep(tc.survives)
+				check(tc.survives, "v")
+				time.Sleep(tc.endsBefore - tc.survives)
+				check(tc.endsBefore, "")
+			})
+		})
+	}
+}
+
+func TestSetLifetimeOutOfRangeFailsTheRequest(t *testing.T) {
+	t.Parallel()
+	for _, d := range []time.Duration{31*24*time.Hour + time.Millisecond, 365 * 24 * time.Hour, -time.Second} {
+		t.Run(d.String(), func(t *testing.T) {
+			t.Parallel()
+			var errs reported
+			st, m := withStore(t, newMeteredStore(t), core.Config{MaxLifetime: 31 * 24 * time.Hour, ErrorHandler: errs.handle})
+			resp := serve(m.Handler(lifetimeLogin()), get("/?lifetime="+d.String()))
+			if resp.StatusCode != http.StatusInternalServerError {
+				t.Errorf("SetLifetime(%v): status %d; want 500", d, resp.StatusCode)
+			}
+			if err := errs.one(t); !errors.Is(err, core.ErrLifetime) {
+				t.Errorf("SetLifetime(%v) reported %v; want ErrLifetime", d, err)
+			}
+			if c := sessionCookie(t, resp, "session"); c != nil || st.Writes() != 0 {
+				t.Errorf("SetLifetime(%v): Set-Cookie %v, %d writes; want none", d, c, st.Writes())
+			}
+		})
+	}
+}
+
+func TestDeadlines(t *testing.T) {
+	t.Parallel()
+	const lifetime, idle = 24 * time.Hour, time.Hour
+	tests := []struct {
+		name         string
+		change       func(s *core.Session)
+		wantAbsolute time.Duration // from creation
+		idleFromNow  bool          // Idle counts from this request, not the last touch
+	}{
+		{"unmodified, touch not due", func(*core.Session) {}, lifetime, false},
+		{"modified", func(s *core.Session) { keyK.Set(s, "w") }, lifetime, true},
+		{"SetLifetime", func(s *core.Session) { s.SetLifetime(48 * time.Hour) }, 48 * time.Hour, true},
+		{"SetLifetime shorter than the idle timeout", func(s *core.Session) { s.SetLifetime(20 * time.Minute) }, 20 * time.Minute, true},
+		{"Touch", func(s *core.Session) { s.Touch() }, lifetime, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			synctest.Test(t, func(t *testing.T) {
+				m := newManager(t, core.Config{Lifetime: lifetime, MaxLifetime: 48 * time.Hour, IdleTimeout: idle, TouchInterval: time.Minute})
+				created := time.Now()
+				ck, _ := login(t, m, "v")
+				time.Sleep(30 * time.Second) // within the touch interval
+				var d core.Deadlines
+				resp := serve(m.Handler(sessionFunc(func(s *core.Session) {
+					tc.change(s)
+					d = s.Deadlines()
+				})), get("/", ck))
+				if resp.StatusCode != http.StatusOK {
+					t.Fatalf("status = %d", resp.StatusCode)
+				}
+				if want := created.Add(tc.wantAbsolute); !d.Absolute.Equal(want) {
+					t.Errorf("Deadlines().Absolute = %v; want created + %v = %v", d.Absolute, tc.wantAbsolute, want)
+				}
+				want := created.Add(idle)
+				if tc.idleFromNow {
+					want = time.Now().Add(idle)
+				}
+				if !d.Idle.Equal(want) {
+					t.Errorf("Deadlines().Idle = %v; want %v", d.Idle, want)
+				}
+				end := d.Absolute
+				if d.Idle.Before(end) {
+					end = d.Idle
+				}
+				if !d.End().Equal(end) {
+					t.Errorf("Deadlines().End() = %v; want the earlier deadline %v", d.End(), end)
+				}
+			})
+		})
 	}
 }

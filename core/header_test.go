@@ -10,8 +10,7 @@ import (
 func TestHeaderTransport(t *testing.T) {
 	t.Parallel()
 	const hdr = "X-Session-Token"
-	st := newCountingStore(t)
-	m := newManager(t, core.Config{Store: st, Header: hdr})
+	st, m := withStore(t, newMeteredStore(t), core.Config{Header: hdr})
 
 	// Issued: the token travels in the response header, equal to the cookie.
 	resp := serve(m.Handler(setter), get("/?v=api"))
@@ -55,8 +54,9 @@ func TestHeaderTransport(t *testing.T) {
 	}
 
 	// Rotated: Regenerate returns the new token.
-	resp = serve(m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
-		if err := s.Regenerate(); err != nil {
+	resp = serve(m.Handler(sessionFunc(func(s *core.Session) {
+		s.Regenerate()
+		if err := s.Err(); err != nil {
 			t.Errorf("Regenerate: %v", err)
 		}
 	})), withHeader(tok))
@@ -74,7 +74,7 @@ func TestHeaderTransport(t *testing.T) {
 	}
 
 	// Destroyed: the response says so with an empty header.
-	resp = serve(m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
+	resp = serve(m.Handler(sessionFunc(func(s *core.Session) {
 		s.Destroy()
 	})), withHeader(rotated))
 	if v, ok := resp.Header[hdr]; !ok || len(v) != 1 || v[0] != "" {
@@ -89,7 +89,7 @@ func TestHeaderTransport(t *testing.T) {
 func TestHeaderTransportResignsRotatedSecret(t *testing.T) {
 	t.Parallel()
 	const hdr = "X-Session-Token"
-	st := newCountingStore(t)
+	st := newMeteredStore(t)
 	old := newManager(t, core.Config{Store: st, Header: hdr, Secrets: [][]byte{secretA}})
 	rotated := newManager(t, core.Config{Store: st, Header: hdr, Secrets: [][]byte{secretB, secretA}})
 	tok := serve(old.Handler(setter), get("/?v=x")).Header.Get(hdr)

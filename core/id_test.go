@@ -46,13 +46,12 @@ func TestIDGeneratorIsUsed(t *testing.T) {
 	gen := func() (string, error) {
 		return fmt.Sprintf("custom-id-%010d", n.Add(1)), nil
 	}
-	st := newCountingStore(t)
-	m := newManager(t, core.Config{Store: st, IDGenerator: gen})
+	st, m := withStore(t, newMeteredStore(t), core.Config{IDGenerator: gen})
 	ck, id := login(t, m, "v")
 	if id != "custom-id-0000000001" {
 		t.Errorf("ID() = %q; want the generator's custom-id-0000000001", id)
 	}
-	if _, found := st.Record(t, id); !found {
+	if _, found := st.Record(t, m, id); !found {
 		t.Errorf("no record stored under StoreKey(%q)", id)
 	}
 	var got seen
@@ -64,7 +63,7 @@ func TestIDGeneratorIsUsed(t *testing.T) {
 
 func TestIDGeneratorFailureIsAnError(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
+	gens := []struct {
 		name string
 		gen  func() (string, error)
 	}{
@@ -73,56 +72,49 @@ func TestIDGeneratorFailureIsAnError(t *testing.T) {
 		{"too short", func() (string, error) { return "abc", nil }},
 		{"too long", func() (string, error) { return strings.Repeat("x", 129), nil }},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			st := newCountingStore(t)
-			var handled error
-			m := newManager(t, core.Config{Store: st, IDGenerator: tc.gen, ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
-				handled = err
-				http.Error(w, "session failure", http.StatusServiceUnavailable)
-			}})
-			var id string
-			var regenErr error
-			h := m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
-				id = s.ID()
-				regenErr = s.Regenerate()
-				if err := s.Set("k", "v"); err != nil {
-					t.Errorf("Set = %v; want nil (the ID is assigned at commit)", err)
-				}
-				w.Write([]byte("handler body"))
-			}))
-			resp := serve(h, get("/"))
-			if id != "" {
+	// Each operation needs an ID; the failure must fail the request.
+	ops := []struct {
+		name string
+		op   func(t *testing.T, s *core.Session)
+	}{
+		{"ID", func(t *testing.T, s *core.Session) {
+			if id := s.ID(); id != "" {
 				t.Errorf("ID() = %q; want \"\" when no ID can be generated", id)
 			}
-			if regenErr == nil {
-				t.Error("Regenerate() = nil; want the generator's failure")
-			}
-			if handled == nil {
-				t.Error("error handler not called")
-			}
-			if resp.StatusCode != http.StatusServiceUnavailable {
-				t.Errorf("status = %d; want the error handler's 503", resp.StatusCode)
-			}
-			if b := body(t, resp); strings.Contains(b, "handler body") {
-				t.Errorf("body = %q; the handler's body must be discarded", b)
-			}
-			if c := sessionCookie(t, resp, "session"); live(c) {
-				t.Errorf("Set-Cookie = %v; want none", c)
-			}
-			if w := st.Writes(); w != 0 {
-				t.Errorf("%d writes to the store; want 0", w)
-			}
-		})
+		}},
+		{"Regenerate", func(t *testing.T, s *core.Session) { s.Regenerate() }},
+		// Set needs no ID: one is assigned at the commit, which fails.
+		{"Set", func(t *testing.T, s *core.Session) { keyK.Set(s, "v") }},
+	}
+	for _, g := range gens {
+		for _, o := range ops {
+			t.Run(g.name+"/"+o.name, func(t *testing.T) {
+				t.Parallel()
+				errs := reported{status: http.StatusServiceUnavailable}
+				st, m := withStore(t, newMeteredStore(t), core.Config{IDGenerator: g.gen, ErrorHandler: errs.handle})
+				h := m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
+					o.op(t, s)
+					w.Write([]byte("handler body"))
+				}))
+				resp := serve(h, get("/"))
+				if err := errs.one(t); !strings.Contains(err.Error(), "generate session ID") && !strings.Contains(err.Error(), "IDGenerator returned") {
+					t.Errorf("error handler got %v; want the generator's failure", err)
+				}
+				wantReplaced(t, resp, http.StatusServiceUnavailable)
+				if w := st.Writes(); w != 0 {
+					t.Errorf("%d writes to the store; want 0", w)
+				}
+			})
+		}
 	}
 }
 
 func TestStoreKeyIsSHA256OfID(t *testing.T) {
 	t.Parallel()
+	m := newManager(t, core.Config{})
 	for _, id := range []string{"", "a", strings.Repeat("x", 43), strings.Repeat("y", 128), strings.Repeat("z", 500)} {
 		sum := sha256.Sum256([]byte(id))
-		if got, want := core.StoreKey(id), base64.RawURLEncoding.EncodeToString(sum[:]); got != want {
+		if got, want := m.StoreKey(id), base64.RawURLEncoding.EncodeToString(sum[:]); got != want {
 			t.Errorf("StoreKey(%d-byte ID) = %q; want %q", len(id), got, want)
 		}
 	}
@@ -130,8 +122,7 @@ func TestStoreKeyIsSHA256OfID(t *testing.T) {
 
 func TestStoreHoldsOnlyHashedKeys(t *testing.T) {
 	t.Parallel()
-	st := newCountingStore(t)
-	m := newManager(t, core.Config{Store: st})
+	st, m := withStore(t, newMeteredStore(t), core.Config{})
 	type sess struct{ id, cookie string }
 	var all []sess
 	for i := range 5 {
@@ -139,8 +130,9 @@ func TestStoreHoldsOnlyHashedKeys(t *testing.T) {
 		all = append(all, sess{id, ck.Value})
 	}
 	// A Regenerate must not leave the old raw ID behind either.
-	regen := m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
-		if err := s.Regenerate(); err != nil {
+	regen := m.Handler(sessionFunc(func(s *core.Session) {
+		s.Regenerate()
+		if err := s.Err(); err != nil {
 			t.Errorf("Regenerate: %v", err)
 		}
 		all = append(all, sess{id: s.ID()})
@@ -173,7 +165,7 @@ func TestStoreHoldsOnlyHashedKeys(t *testing.T) {
 		t.Errorf("store holds %d records; want %d", len(keys), len(all))
 	}
 	for _, s := range all {
-		if !keys[core.StoreKey(s.id)] {
+		if !keys[m.StoreKey(s.id)] {
 			t.Errorf("no record under StoreKey(%q)", s.id)
 		}
 	}

@@ -4,8 +4,8 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/sessionkit/sessionkit/core"
@@ -25,9 +25,7 @@ func TestUntouchedRequestCostsNoStoreOperation(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			st := newCountingStore(t)
-			tc.cfg.Store = st
-			m := newManager(t, tc.cfg)
+			st, m := withStore(t, newMeteredStore(t), tc.cfg)
 			ck, _ := login(t, m, "v")
 			st.Reset()
 			untouched := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -48,12 +46,9 @@ func TestUntouchedRequestCostsNoStoreOperation(t *testing.T) {
 
 func TestUntouchedRequestCostsAtMostTheIdleTouch(t *testing.T) {
 	t.Parallel()
-	st := newCountingStore(t)
-	m := newManager(t, core.Config{Store: st, IdleTimeout: time.Hour})
-	id := newID(t)
-	old := time.Now().Add(-10 * time.Minute)
-	st.Put(t, id, core.Record{Values: map[string][]byte{"k": []byte(`"v"`)}, Expiry: time.Now().Add(50 * time.Minute)})
-	resp := serve(m.Handler(http.NotFoundHandler()), get("/", &http.Cookie{Name: "session", Value: validToken(id, old, old)}))
+	st, m := withStore(t, newMeteredStore(t), core.Config{IdleTimeout: time.Hour})
+	ck, _ := storedSession(t, m, st, time.Now().Add(-10*time.Minute), time.Now().Add(50*time.Minute))
+	resp := serve(m.Handler(http.NotFoundHandler()), get("/", ck))
 	if n, touches := st.Total(), st.Calls("Touch"); n != 1 || touches != 1 {
 		t.Errorf("%d store operations (%d touches); want exactly one Touch", n, touches)
 	}
@@ -64,19 +59,20 @@ func TestUntouchedRequestCostsAtMostTheIdleTouch(t *testing.T) {
 
 func TestStoreIsLoadedOncePerRequest(t *testing.T) {
 	t.Parallel()
-	st := newCountingStore(t)
-	m := newManager(t, core.Config{Store: st})
+	st, m := withStore(t, newMeteredStore(t), core.Config{})
 	ck, _ := login(t, m, "v")
 	st.Reset()
 	serve(m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
 		if err := s.Load(r.Context()); err != nil {
 			t.Errorf("Load: %v", err)
 		}
-		core.Get[string](s, "k")
+		keyK.Get(s)
 		s.Keys()
-		s.Has("x")
+		has(s, "x")
 		s.ID()
 		s.IsNew()
+		s.Deadlines()
+		s.Err()
 	})), get("/", ck))
 	if n := st.Calls("Load"); n != 1 {
 		t.Errorf("%d Load calls; want 1", n)
@@ -85,70 +81,69 @@ func TestStoreIsLoadedOncePerRequest(t *testing.T) {
 
 func TestLoadFailureNeverOverwritesRecord(t *testing.T) {
 	t.Parallel()
-	st := newFailingStore(t)
-	var handled []error
-	m := newManager(t, core.Config{Store: st, ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
-		handled = append(handled, err)
-		http.Error(w, "try again later", http.StatusInternalServerError)
-	}})
-	ck, id := login(t, m, "precious")
-	st.Fail(true, "Load")
-	st.Reset()
-
-	resp := serve(m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
-		v, err := core.Get[string](s, "k")
-		if !errors.Is(err, core.ErrLoad) || v != "" {
-			t.Errorf("Get = %q, %v; want an error wrapping ErrLoad", v, err)
-		}
-		if s.Has("k") || s.Keys() != nil || s.ID() != "" || s.IsNew() {
-			t.Errorf("failed session: Has = %v, Keys = %v, ID = %q, IsNew = %v; want false, nil, \"\", false", s.Has("k"), s.Keys(), s.ID(), s.IsNew())
-		}
-		for name, err := range map[string]error{
-			"Set":        s.Set("k", "overwritten"),
-			"Delete":     s.Delete("k"),
-			"Clear":      s.Clear(),
-			"Regenerate": s.Regenerate(),
-			"RememberMe": s.RememberMe(true),
-		} {
-			if !errors.Is(err, core.ErrLoad) {
-				t.Errorf("%s = %v; want an error wrapping ErrLoad", name, err)
+	// Each operation, after a failed load, must leave the record alone and
+	// fail the request through the error handler.
+	ops := []struct {
+		name string
+		op   func(s *core.Session)
+	}{
+		{"Get", func(s *core.Session) {
+			if v := keyK.Get(s); v != "" {
+				t.Errorf("Get = %q; want \"\" after a failed load", v)
 			}
-		}
-		w.Write([]byte("pretend all is well"))
-	})), get("/", ck))
+		}},
+		{"Lookup, Keys, ID, IsNew, Deadlines", func(s *core.Session) {
+			_, found := keyK.Lookup(s)
+			keys, id, isNew, d := s.Keys(), s.ID(), s.IsNew(), s.Deadlines()
+			if found || keys == nil || len(keys) != 0 || id != "" || isNew || d != (core.Deadlines{}) {
+				t.Errorf("failed session: Lookup found %v, Keys = %#v, ID = %q, IsNew = %v, Deadlines = %v; want false, [], \"\", false, zero", found, keys, id, isNew, d)
+			}
+		}},
+		{"Set", func(s *core.Session) { keyK.Set(s, "overwritten") }},
+		{"Delete", func(s *core.Session) { keyK.Delete(s) }},
+		{"Pop", func(s *core.Session) { keyK.Pop(s) }},
+		{"Clear", func(s *core.Session) { s.Clear() }},
+		{"Regenerate", func(s *core.Session) { s.Regenerate() }},
+		{"RememberMe", func(s *core.Session) { s.RememberMe(true) }},
+		{"SetLifetime", func(s *core.Session) { s.SetLifetime(time.Hour) }},
+		{"Touch", func(s *core.Session) { keyK.Get(s); s.Touch() }},
+	}
+	for _, tc := range ops {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var errs reported
+			st, m := withStore(t, newFailingStore(t), core.Config{ErrorHandler: errs.handle, IdleTimeout: time.Hour})
+			ck, id := login(t, m, "precious")
+			st.Fail(true, "Load")
+			st.Reset()
 
-	if resp.StatusCode != http.StatusInternalServerError {
-		t.Errorf("status = %d; want 500 from the error handler", resp.StatusCode)
-	}
-	if b := body(t, resp); strings.Contains(b, "pretend") {
-		t.Errorf("body = %q; the handler's body must be discarded", b)
-	}
-	if len(handled) != 1 || !errors.Is(handled[0], core.ErrLoad) || !errors.Is(handled[0], errBackend) {
-		t.Errorf("error handler got %v; want one error wrapping ErrLoad and the store's error", handled)
-	}
-	if n := st.Writes() + st.Calls("Delete") + st.Calls("Touch"); n != 0 {
-		t.Errorf("%d writes after a failed load; want 0", n)
-	}
-	if c := setCookies(resp, "session"); len(c) != 0 {
-		t.Errorf("Set-Cookie = %v; want none: the client's cookie must survive an outage", c)
-	}
+			resp := serve(m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
+				tc.op(s)
+				w.Write([]byte("handler body"))
+			})), get("/", ck))
 
-	st.Fail(false, "Load")
-	var got seen
-	serve(m.Handler(reader(&got)), get("/", ck))
-	if got.k != "precious" || got.id != id {
-		t.Errorf("after the outage: ID %q, k %q; want the intact session %q, precious", got.id, got.k, id)
+			// No cookie either: the client's must survive an outage.
+			wantReplaced(t, resp, http.StatusInternalServerError)
+			if err := errs.one(t); !errors.Is(err, core.ErrLoad) || !errors.Is(err, errBackend) {
+				t.Errorf("error handler got %v; want one error wrapping ErrLoad and the store's error", err)
+			}
+			if n := st.Writes() + st.Calls("Delete") + st.Calls("Touch"); n != 0 {
+				t.Errorf("%d writes after a failed load; want 0", n)
+			}
+			st.Fail(false, "Load")
+			var got seen
+			serve(m.Handler(reader(&got)), get("/", ck))
+			if got.k != "precious" || got.id != id {
+				t.Errorf("after the outage: ID %q, k %q; want the intact session %q, precious", got.id, got.k, id)
+			}
+		})
 	}
 }
 
 func TestExplicitLoadReportsFailure(t *testing.T) {
 	t.Parallel()
-	st := newFailingStore(t)
-	var handled []error
-	m := newManager(t, core.Config{Store: st, ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
-		handled = append(handled, err)
-		http.Error(w, "error handler", http.StatusInternalServerError)
-	}})
+	var errs reported
+	st, m := withStore(t, newFailingStore(t), core.Config{ErrorHandler: errs.handle})
 	ck, _ := login(t, m, "v")
 	st.Fail(true, "Load")
 	var loadErr error
@@ -157,8 +152,9 @@ func TestExplicitLoadReportsFailure(t *testing.T) {
 		if err := s.Load(r.Context()); !errors.Is(err, core.ErrLoad) {
 			t.Errorf("second Load = %v; want the same failure", err)
 		}
-		if err := s.Set("k", "lost"); !errors.Is(err, core.ErrLoad) {
-			t.Errorf("Set after a failed Load = %v; want the load error", err)
+		keyK.Set(s, "lost")
+		if err := s.Err(); !errors.Is(err, core.ErrLoad) {
+			t.Errorf("Err() after a Set after a failed Load = %v; want the load error", err)
 		}
 		// The handler owns the error it asked for: a degraded page.
 		http.Error(w, "degraded", http.StatusServiceUnavailable)
@@ -172,8 +168,8 @@ func TestExplicitLoadReportsFailure(t *testing.T) {
 	if b := body(t, resp); resp.StatusCode != http.StatusServiceUnavailable || b != "degraded\n" {
 		t.Errorf("response = %d %q; want the handler's own 503 \"degraded\"", resp.StatusCode, b)
 	}
-	if len(handled) != 0 {
-		t.Errorf("error handler called with %v; want none: the handler answered for the error", handled)
+	if got := errs.all(); len(got) != 0 {
+		t.Errorf("error handler called with %v; want none: the handler answered for the error", got)
 	}
 	if c := sessionCookie(t, resp, "session"); c != nil {
 		t.Errorf("Set-Cookie %v; want none after a failed load", c)
@@ -182,19 +178,22 @@ func TestExplicitLoadReportsFailure(t *testing.T) {
 
 func TestLoadHonoursStoreTimeout(t *testing.T) {
 	t.Parallel()
-	st := &slowStore{Store: newCountingStore(t), delay: 5 * time.Second}
-	m := newManager(t, core.Config{Store: st, StoreTimeout: 100 * time.Millisecond})
-	ck, _ := login(t, m, "v")
-	st.slow.Store(true)
-	var err error
-	start := time.Now()
-	serve(m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
-		err = s.Load(r.Context())
-	})), get("/", ck))
-	if !errors.Is(err, core.ErrLoad) || !errors.Is(err, context.DeadlineExceeded) {
-		t.Errorf("Load from a hanging store = %v; want ErrLoad wrapping context.DeadlineExceeded", err)
-	}
-	if d := time.Since(start); d > 4*time.Second {
-		t.Errorf("Load returned after %v; want the 100ms StoreTimeout to cut it short", d)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		st := newFailingStore(t)
+		st.lag = 5 * time.Second
+		m := newManager(t, core.Config{Store: st, StoreTimeout: 100 * time.Millisecond})
+		ck, _ := login(t, m, "v")
+		st.Fail(true, "Load")
+		var err error
+		start := time.Now()
+		serve(m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
+			err = s.Load(r.Context())
+		})), get("/", ck))
+		if !errors.Is(err, core.ErrLoad) || !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("Load from a hanging store = %v; want ErrLoad wrapping context.DeadlineExceeded", err)
+		}
+		if d := time.Since(start); d != 100*time.Millisecond {
+			t.Errorf("Load returned after %v; want the 100ms StoreTimeout to cut it short", d)
+		}
+	})
 }

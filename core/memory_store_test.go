@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"go.uber.org/goleak"
@@ -47,33 +48,36 @@ func TestMemoryStoreSweeperRemovesExpired(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			s := core.NewMemoryStore(core.MemoryStoreOptions{CleanupInterval: tc.interval})
-			t.Cleanup(func() { s.Close() })
-			for i := range 3 {
-				if err := s.Save(ctx, fmt.Sprint("short", i), rec(time.Now().Add(200*time.Millisecond))); err != nil {
+			synctest.Test(t, func(t *testing.T) {
+				s := core.NewMemoryStore(core.MemoryStoreOptions{CleanupInterval: tc.interval})
+				t.Cleanup(func() { s.Close() })
+				for i := range 3 {
+					if err := s.Save(ctx, fmt.Sprint("short", i), rec(time.Now().Add(200*time.Millisecond))); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if err := s.Save(ctx, "long", rec(time.Now().Add(time.Hour))); err != nil {
 					t.Fatal(err)
 				}
-			}
-			if err := s.Save(ctx, "long", rec(time.Now().Add(time.Hour))); err != nil {
-				t.Fatal(err)
-			}
-			if n, _ := s.Count(ctx); n != 4 {
-				t.Fatalf("Count = %d; want 4", n)
-			}
-			time.Sleep(600 * time.Millisecond)
-			if n, _ := s.Count(ctx); n != 1 {
-				t.Errorf("Count after expiry = %d; want 1", n)
-			}
-			// Cleanup reports what was still there to remove: nothing if the
-			// sweeper already removed the expired records.
-			if n, err := s.Cleanup(ctx); n != tc.wantCleanup || err != nil {
-				t.Errorf("Cleanup = %d, %v; want %d", n, err, tc.wantCleanup)
-			}
-			var keys []string
-			s.Range(ctx, func(k string, _ core.Record) bool { keys = append(keys, k); return true })
-			if len(keys) != 1 || keys[0] != "long" {
-				t.Errorf("Range keys = %v; want [long]", keys)
-			}
+				if n, _ := s.Count(ctx); n != 4 {
+					t.Fatalf("Count = %d; want 4", n)
+				}
+				time.Sleep(600 * time.Millisecond)
+				synctest.Wait() // let the sweeper finish its round
+				if n, _ := s.Count(ctx); n != 1 {
+					t.Errorf("Count after expiry = %d; want 1", n)
+				}
+				// Cleanup reports what was still there to remove: nothing if the
+				// sweeper already removed the expired records.
+				if n, err := s.Cleanup(ctx); n != tc.wantCleanup || err != nil {
+					t.Errorf("Cleanup = %d, %v; want %d", n, err, tc.wantCleanup)
+				}
+				var keys []string
+				s.Range(ctx, func(k string, _ core.Record) bool { keys = append(keys, k); return true })
+				if len(keys) != 1 || keys[0] != "long" {
+					t.Errorf("Range keys = %v; want [long]", keys)
+				}
+			})
 		})
 	}
 }
@@ -81,52 +85,57 @@ func TestMemoryStoreSweeperRemovesExpired(t *testing.T) {
 // TestMemoryStoreCloseStopsSweeper is not parallel: it checks that no
 // goroutine outlives Close.
 func TestMemoryStoreCloseStopsSweeper(t *testing.T) {
-	before := goleak.IgnoreCurrent()
-	s := core.NewMemoryStore(core.MemoryStoreOptions{CleanupInterval: time.Millisecond})
-	time.Sleep(5 * time.Millisecond)
-	if err := s.Close(); err != nil {
-		t.Fatalf("Close: %v", err)
-	}
-	if err := s.Close(); err != nil {
-		t.Fatalf("second Close: %v", err)
-	}
-	goleak.VerifyNone(t, before)
-	// The store stays usable without its sweeper.
-	ctx := context.Background()
-	if err := s.Save(ctx, "k", rec(time.Now().Add(time.Hour))); err != nil {
-		t.Errorf("Save after Close: %v", err)
-	}
-	if _, found, err := s.Load(ctx, "k"); !found || err != nil {
-		t.Errorf("Load after Close = %v, %v", found, err)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		before := goleak.IgnoreCurrent()
+		s := core.NewMemoryStore(core.MemoryStoreOptions{CleanupInterval: time.Millisecond})
+		time.Sleep(5 * time.Millisecond)
+		if err := s.Close(); err != nil {
+			t.Fatalf("Close: %v", err)
+		}
+		if err := s.Close(); err != nil {
+			t.Fatalf("second Close: %v", err)
+		}
+		goleak.VerifyNone(t, before)
+		// The store stays usable without its sweeper.
+		ctx := context.Background()
+		if err := s.Save(ctx, "k", rec(time.Now().Add(time.Hour))); err != nil {
+			t.Errorf("Save after Close: %v", err)
+		}
+		if _, found, err := s.Load(ctx, "k"); !found || err != nil {
+			t.Errorf("Load after Close = %v, %v", found, err)
+		}
 
-	// A Manager that created its own memory store stops it on Close.
-	m, err := core.New(core.Config{Secrets: [][]byte{secretA}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, ok := m.Store().(*core.MemoryStore); !ok {
-		t.Errorf("default store is %T; want *core.MemoryStore", m.Store())
-	}
-	m.Close()
-	goleak.VerifyNone(t, before)
+		// A Manager that created its own memory store stops it on Close.
+		m, err := core.New(core.Config{Secrets: [][]byte{secretA}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := m.Store().(*core.MemoryStore); !ok {
+			t.Errorf("default store is %T; want *core.MemoryStore", m.Store())
+		}
+		m.Close()
+		goleak.VerifyNone(t, before)
+	})
 }
 
 func TestManagerCloseLeavesCallersStoreRunning(t *testing.T) {
 	t.Parallel()
-	s := core.NewMemoryStore(core.MemoryStoreOptions{CleanupInterval: 10 * time.Millisecond})
-	t.Cleanup(func() { s.Close() })
-	m, err := core.New(core.Config{Secrets: [][]byte{secretA}, Store: s})
-	if err != nil {
-		t.Fatal(err)
-	}
-	m.Close()
-	ctx := context.Background()
-	s.Save(ctx, "short", rec(time.Now().Add(20*time.Millisecond)))
-	time.Sleep(200 * time.Millisecond)
-	if n, _ := s.Cleanup(ctx); n != 0 {
-		t.Errorf("Cleanup found %d expired records; want 0: the caller's store must keep sweeping after Manager.Close", n)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		s := core.NewMemoryStore(core.MemoryStoreOptions{CleanupInterval: 10 * time.Millisecond})
+		t.Cleanup(func() { s.Close() })
+		m, err := core.New(core.Config{Secrets: [][]byte{secretA}, Store: s})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m.Close()
+		ctx := context.Background()
+		s.Save(ctx, "short", rec(time.Now().Add(20*time.Millisecond)))
+		time.Sleep(200 * time.Millisecond)
+		synctest.Wait()
+		if n, _ := s.Cleanup(ctx); n != 0 {
+			t.Errorf("Cleanup found %d expired records; want 0: the caller's store must keep sweeping after Manager.Close", n)
+		}
+	})
 }
 
 func TestMemoryStoreMaxSessions(t *testing.T) {
@@ -173,34 +182,36 @@ func TestMemoryStoreMaxSessions(t *testing.T) {
 
 func TestMemoryStoreMaxSessionsEvictsExpiredFirst(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	const max = 50
-	s := core.NewMemoryStore(core.MemoryStoreOptions{MaxSessions: max, CleanupInterval: -1})
-	t.Cleanup(func() { s.Close() })
-	for i := range max {
-		exp := time.Now().Add(time.Hour)
-		if i%10 == 0 {
-			exp = time.Now().Add(50 * time.Millisecond)
+	synctest.Test(t, func(t *testing.T) {
+		ctx := context.Background()
+		const max = 50
+		s := core.NewMemoryStore(core.MemoryStoreOptions{MaxSessions: max, CleanupInterval: -1})
+		t.Cleanup(func() { s.Close() })
+		for i := range max {
+			exp := time.Now().Add(time.Hour)
+			if i%10 == 0 {
+				exp = time.Now().Add(50 * time.Millisecond)
+			}
+			if err := s.Save(ctx, fmt.Sprint("key", i), rec(exp)); err != nil {
+				t.Fatal(err)
+			}
 		}
-		if err := s.Save(ctx, fmt.Sprint("key", i), rec(exp)); err != nil {
-			t.Fatal(err)
+		time.Sleep(150 * time.Millisecond)
+		for i := range max / 10 {
+			if err := s.Save(ctx, fmt.Sprint("new", i), rec(time.Now().Add(time.Hour))); err != nil {
+				t.Errorf("Save #%d with expired records to evict: %v", i, err)
+			}
 		}
-	}
-	time.Sleep(150 * time.Millisecond)
-	for i := range max / 10 {
-		if err := s.Save(ctx, fmt.Sprint("new", i), rec(time.Now().Add(time.Hour))); err != nil {
-			t.Errorf("Save #%d with expired records to evict: %v", i, err)
+		if err := s.Save(ctx, "extra", rec(time.Now().Add(time.Hour))); !errors.Is(err, core.ErrStoreFull) {
+			t.Errorf("Save with nothing left to evict = %v; want ErrStoreFull", err)
 		}
-	}
-	if err := s.Save(ctx, "extra", rec(time.Now().Add(time.Hour))); !errors.Is(err, core.ErrStoreFull) {
-		t.Errorf("Save with nothing left to evict = %v; want ErrStoreFull", err)
-	}
-	for i := range max {
-		_, found, _ := s.Load(ctx, fmt.Sprint("key", i))
-		if want := i%10 != 0; found != want {
-			t.Errorf("key%d found = %v; want %v", i, found, want)
+		for i := range max {
+			_, found, _ := s.Load(ctx, fmt.Sprint("key", i))
+			if want := i%10 != 0; found != want {
+				t.Errorf("key%d found = %v; want %v", i, found, want)
+			}
 		}
-	}
+	})
 }
 
 func TestMemoryStoreMaxSessionsConcurrent(t *testing.T) {
@@ -241,17 +252,18 @@ func TestRegenerateWhenStoreIsFull(t *testing.T) {
 	login(t, m, "other1")
 	login(t, m, "other2")
 	var newID string
-	resp := serve(m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
-		if err := s.Regenerate(); err != nil {
+	resp := serve(m.Handler(sessionFunc(func(s *core.Session) {
+		s.Regenerate()
+		core.Key[string]("user").Set(s, "alice")
+		if err := s.Err(); err != nil {
 			t.Errorf("Regenerate: %v", err)
 		}
-		s.Set("user", "alice")
 		newID = s.ID()
 	})), get("/login", mine))
 	if resp.StatusCode != http.StatusOK || !live(sessionCookie(t, resp, "session")) {
 		t.Fatalf("login on a full store: status %d; want 200 and a new cookie", resp.StatusCode)
 	}
-	if rec, found, _ := mem.Load(context.Background(), core.StoreKey(newID)); !found || string(rec.Values["k"]) != `"me"` {
+	if rec, found, _ := mem.Load(context.Background(), m.StoreKey(newID)); !found || string(rec.Values["k"]) != `"me"` {
 		t.Errorf("new record found %v, k = %s; want the session's data under the new ID", found, rec.Values["k"])
 	}
 	if n, _ := mem.Count(context.Background()); n != 3 {

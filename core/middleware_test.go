@@ -3,13 +3,14 @@ package core_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/sessionkit/sessionkit/core"
+	"github.com/sessionkit/sessionkit/core/adapterkit"
 )
 
 type ctxKey string
@@ -31,7 +32,7 @@ func TestAccessorsReturnTheBoundSession(t *testing.T) {
 		if v := r.Context().Value("sessionkit"); v != nil {
 			t.Errorf("Value(\"sessionkit\") = %v; want nil: keys are unexported pointers", v)
 		}
-		s.Set("k", "v")
+		keyK.Set(s, "v")
 	}))
 	r := get("/")
 	ctx, cancel := context.WithTimeout(context.WithValue(r.Context(), ctxKey("outer"), "kept"), time.Minute)
@@ -47,7 +48,7 @@ func TestAccessorsReturnTheBoundSession(t *testing.T) {
 
 func TestTwoManagersSideBySide(t *testing.T) {
 	t.Parallel()
-	st := newCountingStore(t)
+	st := newMeteredStore(t)
 	user := newManager(t, core.Config{Store: st, Cookie: core.CookieConfig{Name: "user_session"}})
 	admin := newManager(t, core.Config{Store: st, Cookie: core.CookieConfig{Name: "admin_session"}})
 	h := user.Handler(admin.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -58,14 +59,13 @@ func TestTwoManagersSideBySide(t *testing.T) {
 		if core.FromRequest(r) != as {
 			t.Error("FromRequest did not return the innermost (admin) session")
 		}
+		who := core.Key[string]("who")
 		switch r.URL.Path {
 		case "/login":
-			us.Set("who", "user")
-			as.Set("who", "admin")
+			who.Set(us, "user")
+			who.Set(as, "admin")
 		case "/read":
-			u, _ := core.Get[string](us, "who")
-			a, _ := core.Get[string](as, "who")
-			w.Write([]byte(u + "," + a))
+			w.Write([]byte(who.Get(us) + "," + who.Get(as)))
 		}
 	})))
 	resp := serve(h, get("/login"))
@@ -100,11 +100,32 @@ func TestNoMiddlewareYieldsErrNoSession(t *testing.T) {
 		serve(other.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { ctx = r.Context() })), get("/"))
 		return ctx
 	}
+	missing := fmt.Errorf("%w: install the middleware", core.ErrNoSession)
+	var nilCtx context.Context
 	sessions := map[string]*core.Session{
-		"FromContext, bare context":      core.FromContext(context.Background()),
-		"FromRequest, bare request":      core.FromRequest(get("/")),
-		"Manager.FromContext, bare":      m.FromContext(context.Background()),
-		"Manager.FromContext, other mgr": m.FromContext(ctxWithOther()),
+		"FromContext, bare context":         core.FromContext(context.Background()),
+		"FromContext, nil context":          core.FromContext(nilCtx),
+		"FromRequest, bare request":         core.FromRequest(get("/")),
+		"FromRequest, nil request":          core.FromRequest(nil),
+		"Manager.FromContext, bare":         m.FromContext(context.Background()),
+		"Manager.FromContext, nil context":  m.FromContext(nilCtx),
+		"Manager.FromContext, other mgr":    m.FromContext(ctxWithOther()),
+		"adapterkit.FromContext, other mgr": adapterkit.FromContext(ctxWithOther(), m, missing),
+		"adapterkit.FromContext, nil":       adapterkit.FromContext(nilCtx, nil, missing),
+		"adapterkit.Unavailable":            adapterkit.Unavailable(missing),
+	}
+	ops := map[string]func(s *core.Session){
+		"Get":         func(s *core.Session) { core.Key[int]("k").Get(s) },
+		"Lookup":      func(s *core.Session) { core.Key[int]("k").Lookup(s) },
+		"Set":         func(s *core.Session) { core.Key[int]("k").Set(s, 1) },
+		"Delete":      func(s *core.Session) { core.Key[int]("k").Delete(s) },
+		"Pop":         func(s *core.Session) { core.Key[int]("k").Pop(s) },
+		"Clear":       func(s *core.Session) { s.Clear() },
+		"Regenerate":  func(s *core.Session) { s.Regenerate() },
+		"RememberMe":  func(s *core.Session) { s.RememberMe(true) },
+		"SetLifetime": func(s *core.Session) { s.SetLifetime(time.Hour) },
+		"Destroy":     func(s *core.Session) { s.Destroy() },
+		"Touch":       func(s *core.Session) { s.Touch() },
 	}
 	for name, s := range sessions {
 		t.Run(name, func(t *testing.T) {
@@ -112,71 +133,140 @@ func TestNoMiddlewareYieldsErrNoSession(t *testing.T) {
 				t.Fatal("accessor returned nil")
 			}
 			ctx := context.Background()
-			errs := map[string]error{
-				"Set":        s.Set("k", 1),
-				"Delete":     s.Delete("k"),
-				"Clear":      s.Clear(),
-				"Regenerate": s.Regenerate(),
-				"RememberMe": s.RememberMe(true),
-				"Load":       s.Load(ctx),
-				"Reload":     s.Reload(ctx),
-				"Save":       s.Save(ctx),
-				"Commit":     s.Commit(),
-				"Finish":     s.Finish(),
+			for op, fn := range ops {
+				fn(s)
+				if err := errOf(t, s); !errors.Is(err, core.ErrNoSession) {
+					t.Errorf("Err() after %s = %v; want ErrNoSession", op, err)
+				}
 			}
-			_, errs["Get"] = core.Get[int](s, "k")
-			_, _, errs["Lookup"] = core.Lookup[int](s, "k")
-			_, errs["Pop"] = core.Pop[int](s, "k")
-			for op, err := range errs {
+			for op, err := range map[string]error{"Load": s.Load(ctx), "Reload": s.Reload(ctx), "Save": s.Save(ctx)} {
 				if !errors.Is(err, core.ErrNoSession) {
 					t.Errorf("%s = %v; want ErrNoSession", op, err)
 				}
 			}
-			s.Destroy()
-			s.Touch()
-			s.Abandon()
-			if s.ID() != "" || s.Keys() != nil || s.Has("k") || s.IsNew() {
-				t.Errorf("ID %q, Keys %v, Has %v, IsNew %v; want empty answers", s.ID(), s.Keys(), s.Has("k"), s.IsNew())
+			if v, ok := core.Key[int]("k").Lookup(s); v != 0 || ok {
+				t.Errorf("Lookup = %d, %v; want 0, false", v, ok)
+			}
+			if k := s.Keys(); s.ID() != "" || k == nil || len(k) != 0 || s.IsNew() || s.Deadlines() != (core.Deadlines{}) {
+				t.Errorf("ID %q, Keys %#v, IsNew %v, Deadlines %v; want empty answers", s.ID(), k, s.IsNew(), s.Deadlines())
 			}
 		})
 	}
-	err := m.FromContext(ctxWithOther()).Set("k", 1)
-	if !strings.Contains(err.Error(), `"session"`) {
-		t.Errorf("Manager.FromContext error %q; want it to name the manager's cookie", err)
+	if err := errOf(t, m.FromContext(ctxWithOther())); err == nil || !strings.Contains(err.Error(), `"session"`) {
+		t.Errorf("Manager.FromContext error %v; want it to name the manager's cookie", err)
 	}
 }
 
-func TestWrapOnUnavailableSessionFailsCleanly(t *testing.T) {
-	t.Parallel()
-	s := core.FromContext(context.Background())
-	rec := httptest.NewRecorder()
-	w := s.Wrap(rec, nil)
-	w.Write([]byte("body"))
-	w.Finish()
-	if rec.Code != http.StatusInternalServerError || strings.Contains(rec.Body.String(), "body") {
-		t.Errorf("response = %d %q; want a 500 without the handler's body", rec.Code, rec.Body.String())
-	}
+// errOf returns s.Err(), reporting a panic as a failure of t rather than
+// of the whole test binary.
+func errOf(t *testing.T, s *core.Session) (err error) {
+	t.Helper()
+	defer func() {
+		if p := recover(); p != nil {
+			t.Fatalf("Err() panicked: %v", p)
+		}
+	}()
+	return s.Err()
 }
 
-func TestBoundReportsWhetherAMiddlewareRan(t *testing.T) {
+func TestAdapterkitFromContextFindsTheBoundSession(t *testing.T) {
 	t.Parallel()
 	m := newManager(t, core.Config{})
 	other := newManager(t, core.Config{Cookie: core.CookieConfig{Name: "admin"}})
-	if s, ok := core.Bound(context.Background()); ok || s != nil {
-		t.Errorf("core.Bound(no middleware) = %v, %v; want nil, false", s, ok)
-	}
-	if s, ok := m.Bound(context.Background()); ok || s != nil {
-		t.Errorf("Manager.Bound(no middleware) = %v, %v; want nil, false", s, ok)
+	missing := fmt.Errorf("%w: install the middleware", core.ErrNoSession)
+	if err := errOf(t, adapterkit.FromContext(context.Background(), nil, missing)); !errors.Is(err, missing) {
+		t.Errorf("adapterkit.FromContext(no middleware).Err() = %v; want the missing error", err)
 	}
 	serve(m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
-		if got, ok := core.Bound(r.Context()); !ok || got != s {
-			t.Errorf("core.Bound = %p, %v; want the bound session %p", got, ok, s)
+		if got := adapterkit.FromContext(r.Context(), nil, missing); got != s {
+			t.Errorf("adapterkit.FromContext(nil manager) = %p; want the bound session %p", got, s)
 		}
-		if got, ok := m.Bound(r.Context()); !ok || got != s {
-			t.Errorf("Manager.Bound = %p, %v; want the bound session %p", got, ok, s)
+		if got := adapterkit.FromContext(r.Context(), m, missing); got != s {
+			t.Errorf("adapterkit.FromContext(m) = %p; want the bound session %p", got, s)
 		}
-		if _, ok := other.Bound(r.Context()); ok {
-			t.Error("another manager's Bound = true; want false")
+		if got := adapterkit.FromContext(r.Context(), other, missing); got == s || !errors.Is(errOf(t, got), missing) {
+			t.Errorf("adapterkit.FromContext(another manager) = %p; want an unavailable session", got)
 		}
 	})), get("/"))
+}
+
+// Installing the same manager's middleware twice (globally and on a route
+// group, say) must bind one session per request: the inner middleware
+// passes through to the outer one, whose cookie then carries what the
+// handler did.
+func TestSameMiddlewareTwiceSharesOneSession(t *testing.T) {
+	t.Parallel()
+	user := core.Key[string]("user")
+	tests := []struct {
+		name  string
+		cfg   core.Config
+		check func(t *testing.T, c *http.Client, st *meteredStore)
+	}{
+		{"one session per request", core.Config{}, func(t *testing.T, c *http.Client, st *meteredStore) {
+			fetch(t, c, http.MethodGet, "/set?v=v")
+			if _, b := fetch(t, c, http.MethodGet, "/get"); b != "v" {
+				t.Errorf("GET /get = %q; want v", b)
+			}
+			if n, _ := st.Count(t.Context()); n != 1 {
+				t.Errorf("store holds %d sessions; want 1", n)
+			}
+		}},
+		{"Rolling login with Regenerate keeps the new cookie", core.Config{Rolling: true}, func(t *testing.T, c *http.Client, st *meteredStore) {
+			resp, _ := fetch(t, c, http.MethodGet, "/set?v=v")
+			anon := sessionCookie(t, resp, "session")
+			resp, _ = fetch(t, c, http.MethodPost, "/login")
+			if ck := sessionCookie(t, resp, "session"); !live(ck) || ck.Value == anon.Value {
+				t.Errorf("login Set-Cookie = %v; want the regenerated session's new cookie", ck)
+			}
+			if _, b := fetch(t, c, http.MethodGet, "/me"); b != "alice" {
+				t.Errorf("GET /me after login = %q; want alice: the user must stay logged in", b)
+			}
+			if n, _ := st.Count(t.Context()); n != 1 {
+				t.Errorf("store holds %d sessions; want 1", n)
+			}
+		}},
+		{"SaveUninitialized stores one session per visitor", core.Config{SaveUninitialized: true}, func(t *testing.T, c *http.Client, st *meteredStore) {
+			for range 2 {
+				fetch(t, c, http.MethodGet, "/visit")
+				if n, _ := st.Count(t.Context()); n != 1 {
+					t.Errorf("store holds %d sessions after a visit; want 1", n)
+				}
+			}
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			st, m := withStore(t, newMeteredStore(t), tc.cfg)
+			mux := http.NewServeMux()
+			mux.HandleFunc("GET /visit", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("hi")) })
+			mux.Handle("GET /set", setter)
+			mux.HandleFunc("GET /get", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(keyK.Get(core.FromRequest(r)))) })
+			mux.HandleFunc("POST /login", func(w http.ResponseWriter, r *http.Request) {
+				s := core.FromRequest(r)
+				s.Regenerate()
+				user.Set(s, "alice")
+			})
+			mux.HandleFunc("GET /me", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(user.Get(core.FromRequest(r)))) })
+			// Between the two middlewares, check the handler saw the
+			// session the outer middleware bound.
+			between := func(next http.Handler) http.Handler {
+				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					outer := core.FromRequest(r)
+					var inner *core.Session
+					next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), ctxKey("probe"), &inner)))
+					if inner != outer {
+						t.Errorf("%s %s: the handler's session %p is not the outer middleware's %p", r.Method, r.URL.Path, inner, outer)
+					}
+				})
+			}
+			record := func(next http.Handler) http.Handler {
+				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					*r.Context().Value(ctxKey("probe")).(**core.Session) = core.FromRequest(r)
+					next.ServeHTTP(w, r)
+				})
+			}
+			tc.check(t, newClient(t, m.Handler(between(m.Handler(record(mux))))), st)
+		})
+	}
 }

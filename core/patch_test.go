@@ -14,23 +14,23 @@ import (
 
 func TestCommitPatchesOnlyChangedKeys(t *testing.T) {
 	t.Parallel()
-	st := newCountingStore(t)
-	m := newManager(t, core.Config{Store: st, IdleTimeout: time.Hour})
+	st, m := withStore(t, newMeteredStore(t), core.Config{IdleTimeout: time.Hour})
 	ck, id := login(t, m, "v")
-	serve(m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
-		s.Set("a", 1)
-		s.Set("b", 2)
-		s.Set("c", 3)
+	a, b, c, d, tmp := core.Key[int]("a"), core.Key[int]("b"), core.Key[int]("c"), core.Key[int]("d"), core.Key[int]("tmp")
+	serve(m.Handler(sessionFunc(func(s *core.Session) {
+		a.Set(s, 1)
+		b.Set(s, 2)
+		c.Set(s, 3)
 	})), get("/", ck))
 	st.Reset()
 	before := time.Now()
-	serve(m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
-		s.Set("b", 20)
-		s.Delete("c")
-		s.Set("d", 4)
-		s.Set("tmp", 5)
-		s.Delete("tmp")  // set, then deleted: only the delete remains
-		s.Delete("none") // absent: nothing to do
+	serve(m.Handler(sessionFunc(func(s *core.Session) {
+		b.Set(s, 20)
+		c.Delete(s)
+		d.Set(s, 4)
+		tmp.Set(s, 5)
+		tmp.Delete(s)                   // set, then deleted: only the delete remains
+		core.Key[int]("none").Delete(s) // absent: nothing to do
 	})), get("/", ck))
 	if n := st.Calls("Save"); n != 0 {
 		t.Errorf("%d Save calls; want 0: a Patcher gets a Patch", n)
@@ -53,7 +53,7 @@ func TestCommitPatchesOnlyChangedKeys(t *testing.T) {
 	if d := p.Expiry.Sub(before); d < time.Hour-time.Second || d > time.Hour+time.Second {
 		t.Errorf("Patch.Expiry in %v; want the idle deadline, an hour", d)
 	}
-	rec, _ := st.Record(t, id)
+	rec, _ := st.Record(t, m, id)
 	if got, want := keysOf(rec.Values), []string{"a", "b", "d", "k"}; !slices.Equal(got, want) {
 		t.Errorf("stored keys = %v; want %v", got, want)
 	}
@@ -65,33 +65,24 @@ func concurrentWrites(t *testing.T, st core.Store, n int) []string {
 	t.Helper()
 	m := newManager(t, core.Config{Store: st})
 	ck, id := login(t, m, "base")
-	srv := startServer(t, m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
+	h := m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
 		// Read first, as a real handler would, so every request holds a
 		// view of the session while the others commit.
 		s.Keys()
-		if err := s.Set(r.URL.Query().Get("key"), true); err != nil {
-			http.Error(w, err.Error(), http.StatusInternalServerError)
-		}
-	})))
-	c := newClient(t)
+		core.Key[bool](r.URL.Query().Get("key")).Set(s, true)
+	}))
 	var wg sync.WaitGroup
 	for i := range n {
 		wg.Go(func() {
-			req, _ := http.NewRequest(http.MethodPost, fmt.Sprintf("%s/?key=k%03d", srv.URL, i), nil)
-			req.AddCookie(ck)
-			resp, err := c.Do(req)
-			if err != nil {
-				t.Errorf("request %d: %v", i, err)
-				return
-			}
-			resp.Body.Close()
-			if resp.StatusCode != http.StatusOK {
+			r := get(fmt.Sprintf("/?key=k%03d", i), ck)
+			r.Method = http.MethodPost
+			if resp := serve(h, r); resp.StatusCode != http.StatusOK {
 				t.Errorf("request %d: status %d", i, resp.StatusCode)
 			}
 		})
 	}
 	wg.Wait()
-	rec, found, err := st.Load(context.Background(), core.StoreKey(id))
+	rec, found, err := st.Load(context.Background(), m.StoreKey(id))
 	if err != nil || !found {
 		t.Fatalf("Load after the concurrent requests = %v, %v", found, err)
 	}
@@ -101,7 +92,7 @@ func concurrentWrites(t *testing.T, st core.Store, n int) []string {
 func TestConcurrentPatchesLoseNothing(t *testing.T) {
 	t.Parallel()
 	const n = 100
-	got := concurrentWrites(t, newCountingStore(t), n)
+	got := concurrentWrites(t, newMeteredStore(t), n)
 	want := []string{"k"}
 	for i := range n {
 		want = append(want, fmt.Sprintf("k%03d", i))
@@ -120,7 +111,7 @@ func TestConcurrentPatchesLoseNothing(t *testing.T) {
 // losses under concurrency.
 func TestWholeRecordStoreReadModifyWrite(t *testing.T) {
 	t.Parallel()
-	mem := newCountingStore(t)
+	mem := newMeteredStore(t)
 	st := wholeRecordStore{mem}
 	m := newManager(t, core.Config{Store: st})
 	ck, id := login(t, m, "v")
@@ -128,18 +119,18 @@ func TestWholeRecordStoreReadModifyWrite(t *testing.T) {
 		fn   func(s *core.Session)
 		want []string
 	}{
-		{func(s *core.Session) { s.Set("a", 1) }, []string{"a", "k"}},
-		{func(s *core.Session) { s.Set("b", 2); s.Set("a", 10) }, []string{"a", "b", "k"}},
-		{func(s *core.Session) { s.Delete("k") }, []string{"a", "b"}},
+		{func(s *core.Session) { core.Key[int]("a").Set(s, 1) }, []string{"a", "k"}},
+		{func(s *core.Session) { core.Key[int]("b").Set(s, 2); core.Key[int]("a").Set(s, 10) }, []string{"a", "b", "k"}},
+		{func(s *core.Session) { keyK.Delete(s) }, []string{"a", "b"}},
 	}
 	for i, step := range steps {
-		serve(m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) { step.fn(s) })), get("/", ck))
-		rec, _ := mem.Record(t, id)
+		serve(m.Handler(sessionFunc(step.fn)), get("/", ck))
+		rec, _ := mem.Record(t, m, id)
 		if got := keysOf(rec.Values); !slices.Equal(got, step.want) {
 			t.Errorf("step %d: stored keys = %v; want %v", i, got, step.want)
 		}
 	}
-	if rec, _ := mem.Record(t, id); string(rec.Values["a"]) != "10" {
+	if rec, _ := mem.Record(t, m, id); string(rec.Values["a"]) != "10" {
 		t.Errorf("a = %s; want 10", rec.Values["a"])
 	}
 	if n := mem.Calls("Patch"); n != 0 {
@@ -148,33 +139,34 @@ func TestWholeRecordStoreReadModifyWrite(t *testing.T) {
 
 	// Another request's write between this one's load and commit survives,
 	// because the commit re-reads the record.
-	serve(m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
+	serve(m.Handler(sessionFunc(func(s *core.Session) {
 		s.Keys()
-		rec, _ := mem.Record(t, id)
+		rec, _ := mem.Record(t, m, id)
 		vals := map[string][]byte{"other": []byte(`"x"`)}
 		for k, v := range rec.Values {
 			vals[k] = v
 		}
-		mem.Put(t, id, core.Record{Values: vals, Expiry: rec.Expiry})
-		s.Set("mine", 1)
+		mem.Put(t, m, id, core.Record{Values: vals, Expiry: rec.Expiry})
+		core.Key[int]("mine").Set(s, 1)
 	})), get("/", ck))
-	rec, _ := mem.Record(t, id)
+	rec, _ := mem.Record(t, m, id)
 	if got, want := keysOf(rec.Values), []string{"a", "b", "mine", "other"}; !slices.Equal(got, want) {
 		t.Errorf("stored keys = %v; want %v", got, want)
 	}
 
-	got := concurrentWrites(t, wholeRecordStore{newCountingStore(t)}, 100)
+	got := concurrentWrites(t, wholeRecordStore{newMeteredStore(t)}, 100)
 	t.Logf("whole-record store: %d of 101 keys survived 100 concurrent writers (read-modify-write narrows the race; only a Patcher closes it)", len(got))
 }
 
 func TestCommitNeverRecreatesEndedSession(t *testing.T) {
 	t.Parallel()
 	changes := map[string]func(s *core.Session){
-		"Set":           func(s *core.Session) { s.Set("k", "stale write") },
-		"Delete":        func(s *core.Session) { s.Delete("k") },
+		"Set":           func(s *core.Session) { keyK.Set(s, "stale write") },
+		"Delete":        func(s *core.Session) { keyK.Delete(s) },
 		"Clear":         func(s *core.Session) { s.Clear() },
-		"Clear and Set": func(s *core.Session) { s.Clear(); s.Set("user", "mallory") },
+		"Clear and Set": func(s *core.Session) { s.Clear(); core.Key[string]("user").Set(s, "mallory") },
 		"RememberMe":    func(s *core.Session) { s.RememberMe(true) },
+		"SetLifetime":   func(s *core.Session) { s.SetLifetime(time.Hour) },
 	}
 	for _, whole := range []bool{false, true} {
 		for name, change := range changes {
@@ -189,23 +181,23 @@ func TestCommitNeverRecreatesEndedSession(t *testing.T) {
 // testNoRecreate changes a session whose record another request deletes
 // meanwhile, and checks the commit does not bring it back.
 func testNoRecreate(t *testing.T, whole bool, change func(s *core.Session)) {
-	mem := newCountingStore(t)
+	mem := newMeteredStore(t)
 	var st core.Store = mem
 	if whole {
 		st = wholeRecordStore{mem}
 	}
 	m := newManager(t, core.Config{Store: st})
 	ck, id := login(t, m, "v")
-	resp := serve(m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
+	resp := serve(m.Handler(sessionFunc(func(s *core.Session) {
 		s.Keys()
 		// Another request logs the user out meanwhile.
-		mem.Delete(r.Context(), core.StoreKey(id))
+		mem.Drop(t, m, id)
 		change(s)
 	})), get("/", ck))
 	if resp.StatusCode != http.StatusOK {
 		t.Errorf("status = %d; want 200", resp.StatusCode)
 	}
-	if _, found := mem.Record(t, id); found {
+	if _, found := mem.Record(t, m, id); found {
 		t.Error("the commit recreated a session another request ended")
 	}
 	if c := sessionCookie(t, resp, "session"); c != nil {
@@ -215,18 +207,15 @@ func testNoRecreate(t *testing.T, whole bool, change func(s *core.Session)) {
 
 func TestTouchWithoutToucher(t *testing.T) {
 	t.Parallel()
-	mem := newCountingStore(t)
+	mem := newMeteredStore(t)
 	m := newManager(t, core.Config{Store: wholeRecordStore{mem}, IdleTimeout: time.Hour})
-	id := newID(t)
-	old := time.Now().Add(-10 * time.Minute)
-	mem.Put(t, id, core.Record{Values: map[string][]byte{"k": []byte(`"v"`)}, Expiry: time.Now().Add(50 * time.Minute)})
-	ck := &http.Cookie{Name: "session", Value: validToken(id, old, old)}
+	ck, id := storedSession(t, m, mem, time.Now().Add(-10*time.Minute), time.Now().Add(50*time.Minute))
 
 	resp := serve(m.Handler(http.NotFoundHandler()), get("/", ck))
 	if l, s := mem.Calls("Load"), mem.Calls("Save"); l != 1 || s != 1 {
 		t.Errorf("touch through a plain store: %d Loads, %d Saves; want 1 each", l, s)
 	}
-	rec, _ := mem.Record(t, id)
+	rec, _ := mem.Record(t, m, id)
 	if time.Until(rec.Expiry) < 59*time.Minute || string(rec.Values["k"]) != `"v"` {
 		t.Errorf("after the touch: expiry in %v, k = %s; want about an hour and the values kept", time.Until(rec.Expiry), rec.Values["k"])
 	}
@@ -235,13 +224,13 @@ func TestTouchWithoutToucher(t *testing.T) {
 	}
 
 	// The session ends elsewhere; a due touch must not bring it back.
-	mem.Delete(t.Context(), core.StoreKey(id))
+	mem.Drop(t, m, id)
 	mem.Reset()
 	resp = serve(m.Handler(http.NotFoundHandler()), get("/", ck))
 	if s := mem.Calls("Save"); s != 0 {
 		t.Errorf("touching a deleted session: %d Saves; want 0", s)
 	}
-	if _, found := mem.Record(t, id); found {
+	if _, found := mem.Record(t, m, id); found {
 		t.Error("a touch recreated a deleted session")
 	}
 	if c := sessionCookie(t, resp, "session"); c != nil {
@@ -251,8 +240,7 @@ func TestTouchWithoutToucher(t *testing.T) {
 
 func TestToucherNeverRecreates(t *testing.T) {
 	t.Parallel()
-	st := newCountingStore(t)
-	m := newManager(t, core.Config{Store: st, IdleTimeout: time.Hour})
+	st, m := withStore(t, newMeteredStore(t), core.Config{IdleTimeout: time.Hour})
 	id := newID(t)
 	old := time.Now().Add(-10 * time.Minute)
 	ck := &http.Cookie{Name: "session", Value: validToken(id, old, old)}
@@ -260,7 +248,7 @@ func TestToucherNeverRecreates(t *testing.T) {
 	if n := st.Calls("Touch"); n != 1 {
 		t.Errorf("%d Touch calls; want 1", n)
 	}
-	if _, found := st.Record(t, id); found || st.Writes() != 0 {
+	if _, found := st.Record(t, m, id); found || st.Writes() != 0 {
 		t.Errorf("a touch of an absent session wrote %d times, found %v; want nothing written", st.Writes(), found)
 	}
 }

@@ -19,19 +19,18 @@ func TestUninitializedSessionIsNotSaved(t *testing.T) {
 		handler func(s *core.Session)
 	}{
 		{"untouched", func(*core.Session) {}},
-		{"read a key", func(s *core.Session) { core.Get[string](s, "k") }},
-		{"Has and Keys", func(s *core.Session) { s.Has("k"); s.Keys() }},
+		{"read a key", func(s *core.Session) { keyK.Get(s) }},
+		{"Lookup and Keys", func(s *core.Session) { keyK.Lookup(s); s.Keys() }},
 		{"ID", func(s *core.Session) { s.ID() }},
 		{"IsNew", func(s *core.Session) { s.IsNew() }},
-		{"Delete of an absent key", func(s *core.Session) { s.Delete("k") }},
-		{"Pop of an absent key", func(s *core.Session) { core.Pop[string](s, "flash") }},
+		{"Delete of an absent key", func(s *core.Session) { keyK.Delete(s) }},
+		{"Pop of an absent key", func(s *core.Session) { core.Key[string]("flash").Pop(s) }},
 		{"Touch", func(s *core.Session) { s.Touch() }},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			st := newCountingStore(t)
-			m := newManager(t, core.Config{Store: st, IdleTimeout: time.Hour})
+			st, m := withStore(t, newMeteredStore(t), core.Config{IdleTimeout: time.Hour})
 			resp := serve(m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
 				tc.handler(s)
 			})), get("/"))
@@ -50,8 +49,7 @@ func TestSaveUninitialized(t *testing.T) {
 	for _, touch := range []bool{false, true} {
 		t.Run(fmt.Sprintf("handler uses session %v", touch), func(t *testing.T) {
 			t.Parallel()
-			st := newCountingStore(t)
-			m := newManager(t, core.Config{Store: st, SaveUninitialized: true})
+			st, m := withStore(t, newMeteredStore(t), core.Config{SaveUninitialized: true})
 			var id string
 			resp := serve(m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
 				if touch {
@@ -79,8 +77,7 @@ func TestRollingSendsCookieOnEveryResponse(t *testing.T) {
 	for _, rolling := range []bool{false, true} {
 		t.Run(fmt.Sprintf("Rolling=%v", rolling), func(t *testing.T) {
 			t.Parallel()
-			st := newCountingStore(t)
-			m := newManager(t, core.Config{Store: st, Rolling: rolling})
+			st, m := withStore(t, newMeteredStore(t), core.Config{Rolling: rolling})
 			ck, _ := login(t, m, "v")
 			st.Reset()
 			handlers := map[string]http.Handler{
@@ -107,8 +104,7 @@ func TestRollingSendsCookieOnEveryResponse(t *testing.T) {
 
 func TestModifiedSessionIsWrittenUnmodifiedIsNot(t *testing.T) {
 	t.Parallel()
-	st := newCountingStore(t)
-	m := newManager(t, core.Config{Store: st})
+	st, m := withStore(t, newMeteredStore(t), core.Config{})
 	ck, id := login(t, m, "v1")
 	if st.Calls("Save") != 1 {
 		t.Errorf("new modified session: %d Save calls; want 1", st.Calls("Save"))
@@ -129,28 +125,24 @@ func TestModifiedSessionIsWrittenUnmodifiedIsNot(t *testing.T) {
 		t.Errorf("5 reads cost %d Loads; want 5", n)
 	}
 
-	// Setting a key to the value it already has is a modification the
-	// handler asked for: it is written.
+	// Setting a key to a new value is written.
 	st.Reset()
 	serve(m.Handler(setter), get("/?v=v2", ck))
 	if st.Writes() != 1 {
 		t.Errorf("modifying an existing session: %d Save/Patch calls; want 1", st.Writes())
 	}
-	if rec, _ := st.Record(t, id); string(rec.Values["k"]) != `"v2"` {
+	if rec, _ := st.Record(t, m, id); string(rec.Values["k"]) != `"v2"` {
 		t.Errorf("stored k = %s; want \"v2\"", rec.Values["k"])
 	}
 }
 
 func TestIdleTouchIsThrottled(t *testing.T) {
 	t.Parallel()
-	st := newCountingStore(t)
-	m := newManager(t, core.Config{Store: st, IdleTimeout: time.Hour, TouchInterval: time.Minute})
-	id := newID(t)
+	st, m := withStore(t, newMeteredStore(t), core.Config{IdleTimeout: time.Hour, TouchInterval: time.Minute})
 	now := time.Now()
-	st.Put(t, id, core.Record{Values: map[string][]byte{"k": []byte(`"v"`)}, Expiry: now.Add(time.Hour)})
 	// The session was last touched two minutes ago: the first request
 	// touches it, and the many that follow within the interval do not.
-	ck := &http.Cookie{Name: "session", Value: validToken(id, now.Add(-2*time.Minute), now.Add(-2*time.Minute))}
+	ck, id := storedSession(t, m, st, now.Add(-2*time.Minute), now.Add(time.Hour))
 	for i := range 20 {
 		var got seen
 		resp := serve(m.Handler(reader(&got)), get("/", ck))
@@ -167,18 +159,17 @@ func TestIdleTouchIsThrottled(t *testing.T) {
 	if w := st.Writes(); w != 0 {
 		t.Errorf("idle touches cost %d Save/Patch calls; want 0 (Touch only)", w)
 	}
-	if rec, _ := st.Record(t, id); time.Until(rec.Expiry) < 59*time.Minute {
+	if rec, _ := st.Record(t, m, id); time.Until(rec.Expiry) < 59*time.Minute {
 		t.Errorf("record expires in %v after the touch; want about an hour", time.Until(rec.Expiry))
 	}
 }
 
 func TestTouchBypassesThrottle(t *testing.T) {
 	t.Parallel()
-	st := newCountingStore(t)
-	m := newManager(t, core.Config{Store: st, IdleTimeout: time.Hour})
+	st, m := withStore(t, newMeteredStore(t), core.Config{IdleTimeout: time.Hour})
 	ck, _ := login(t, m, "v")
 	st.Reset()
-	h := m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) { s.Touch() }))
+	h := m.Handler(sessionFunc(func(s *core.Session) { s.Touch() }))
 	for i := range 3 {
 		c := sessionCookie(t, serve(h, get("/", ck)), "session")
 		if !live(c) {
@@ -197,8 +188,7 @@ func TestTouchBypassesThrottle(t *testing.T) {
 
 func TestConcurrentUseWithinOneRequest(t *testing.T) {
 	t.Parallel()
-	st := newCountingStore(t)
-	m := newManager(t, core.Config{Store: st})
+	st, m := withStore(t, newMeteredStore(t), core.Config{})
 	ck, id := login(t, m, "v")
 	const goroutines, perG = 8, 20
 	h := m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
@@ -207,28 +197,30 @@ func TestConcurrentUseWithinOneRequest(t *testing.T) {
 			wg.Go(func() {
 				for i := range perG {
 					key := fmt.Sprintf("g%d-%02d", g, i)
-					if err := s.Set(key, i); err != nil {
-						t.Errorf("Set(%q): %v", key, err)
-					}
-					if v, err := core.Get[int](s, key); err != nil || v != i {
-						t.Errorf("Get(%q) = %d, %v; want %d", key, v, err, i)
+					k := core.Key[int](key)
+					k.Set(s, i)
+					if v := k.Get(s); v != i {
+						t.Errorf("Get(%q) = %d; want %d", key, v, i)
 					}
 					s.Keys()
-					s.Has("k")
+					has(s, "k")
 					s.ID()
 					if i%2 == 1 {
-						s.Delete(key)
+						k.Delete(s)
 					}
 				}
 			})
 		}
 		wg.Wait()
+		if err := s.Err(); err != nil {
+			t.Errorf("Err() after the concurrent Sets = %v; want nil", err)
+		}
 	}))
 	resp := serve(h, get("/", ck))
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("status = %d", resp.StatusCode)
 	}
-	rec, _ := st.Record(t, id)
+	rec, _ := st.Record(t, m, id)
 	want := []string{"k"}
 	for g := range goroutines {
 		for i := 0; i < perG; i += 2 {
@@ -248,16 +240,15 @@ func TestConcurrentUseWithinOneRequest(t *testing.T) {
 
 func TestSessionAccessors(t *testing.T) {
 	t.Parallel()
-	st := newCountingStore(t)
-	m := newManager(t, core.Config{Store: st})
+	st, m := withStore(t, newMeteredStore(t), core.Config{})
 	ck, id := login(t, m, "v")
-	serve(m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
-		s.Set("b", 2)
-		s.Set("a", []int{1})
-		s.Set("null", nil)
+	serve(m.Handler(sessionFunc(func(s *core.Session) {
+		core.Key[int]("b").Set(s, 2)
+		core.Key[[]int]("a").Set(s, []int{1})
+		core.Key[*int]("null").Set(s, nil)
 	})), get("/", ck))
 
-	serve(m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
+	serve(m.Handler(sessionFunc(func(s *core.Session) {
 		if got := s.ID(); got != id {
 			t.Errorf("ID() = %q; want %q", got, id)
 		}
@@ -268,44 +259,44 @@ func TestSessionAccessors(t *testing.T) {
 			t.Errorf("Keys() = %v; want %v (sorted)", got, want)
 		}
 		for key, want := range map[string]bool{"a": true, "null": true, "zz": false} {
-			if got := s.Has(key); got != want {
-				t.Errorf("Has(%q) = %v; want %v", key, got, want)
+			if got := has(s, key); got != want {
+				t.Errorf("Lookup(%q) found = %v; want %v", key, got, want)
 			}
 		}
-		if v, ok, err := core.Lookup[int](s, "b"); v != 2 || !ok || err != nil {
-			t.Errorf("Lookup(b) = %d, %v, %v; want 2, true, nil", v, ok, err)
+		if v, ok := core.Key[int]("b").Lookup(s); v != 2 || !ok {
+			t.Errorf("Lookup(b) = %d, %v; want 2, true", v, ok)
 		}
-		if v, ok, err := core.Lookup[int](s, "zz"); v != 0 || ok || err != nil {
-			t.Errorf("Lookup(zz) = %d, %v, %v; want 0, false, nil", v, ok, err)
+		if v, ok := core.Key[int]("zz").Lookup(s); v != 0 || ok {
+			t.Errorf("Lookup(zz) = %d, %v; want 0, false", v, ok)
 		}
-		if v, ok, err := core.Lookup[*int](s, "null"); v != nil || !ok || err != nil {
-			t.Errorf("Lookup(null) = %v, %v, %v; want nil, true, nil", v, ok, err)
+		if v, ok := core.Key[*int]("null").Lookup(s); v != nil || !ok {
+			t.Errorf("Lookup(null) = %v, %v; want nil, true", v, ok)
 		}
-		if err := s.Delete("b"); err != nil {
-			t.Errorf("Delete(b): %v", err)
+		core.Key[int]("b").Delete(s)
+		core.Key[int]("absent").Delete(s)
+		if err := s.Err(); err != nil {
+			t.Errorf("Err() after Lookups and Deletes = %v; want nil", err)
 		}
-		if err := s.Delete("absent"); err != nil {
-			t.Errorf("Delete(absent) = %v; want nil", err)
-		}
-		if s.Has("b") {
-			t.Error("Has(b) after Delete = true")
+		if has(s, "b") {
+			t.Error("Lookup(b) after Delete found it")
 		}
 	})), get("/", ck))
-	rec, _ := st.Record(t, id)
+	rec, _ := st.Record(t, m, id)
 	if _, ok := rec.Values["b"]; ok || len(rec.Values) != 3 {
 		t.Errorf("stored values after Delete(b) = %v; want a, k, null", keysOf(rec.Values))
 	}
 
-	serve(m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
-		if err := s.Clear(); err != nil {
+	serve(m.Handler(sessionFunc(func(s *core.Session) {
+		s.Clear()
+		if err := s.Err(); err != nil {
 			t.Errorf("Clear: %v", err)
 		}
 		if k := s.Keys(); k == nil || len(k) != 0 {
 			t.Errorf("Keys() after Clear = %#v; want an empty, non-nil slice", k)
 		}
-		s.Set("after", true)
+		core.Key[bool]("after").Set(s, true)
 	})), get("/", ck))
-	rec, found := st.Record(t, id)
+	rec, found := st.Record(t, m, id)
 	if !found || !slices.Equal(keysOf(rec.Values), []string{"after"}) {
 		t.Errorf("stored values after Clear = %v, found %v; want only [after]", keysOf(rec.Values), found)
 	}
@@ -315,23 +306,25 @@ func TestPopIsAFlash(t *testing.T) {
 	t.Parallel()
 	m := newManager(t, core.Config{})
 	ck, _ := login(t, m, "v")
-	serve(m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
-		s.Set("flash", "saved!")
-		s.Set("count", 3)
+	serve(m.Handler(sessionFunc(func(s *core.Session) {
+		core.Key[string]("flash").Set(s, "saved!")
+		core.Key[int]("count").Set(s, 3)
 	})), get("/", ck))
 
 	var first, second string
 	pop := func(dst *string) http.Handler {
-		return handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
-			v, err := core.Pop[string](s, "flash")
-			if err != nil {
+		return sessionFunc(func(s *core.Session) {
+			*dst = core.Key[string]("flash").Pop(s)
+			if err := s.Err(); err != nil {
 				t.Errorf("Pop(flash): %v", err)
 			}
-			*dst = v
-			if _, err := core.Pop[string](s, "count"); err == nil {
-				t.Error("Pop[string](count) of an int = nil error; want ErrTypeMismatch")
+			if v := core.Key[string]("count").Pop(s); v != "" {
+				t.Errorf("Pop[string](count) of an int = %q; want the zero value", v)
 			}
-			if !s.Has("count") {
+			if err := s.Err(); !errors.Is(err, core.ErrTypeMismatch) {
+				t.Errorf("Err() after Pop[string](count) of an int = %v; want ErrTypeMismatch", err)
+			}
+			if !has(s, "count") {
 				t.Error("a Pop that failed to decode removed the value")
 			}
 		})
@@ -345,16 +338,16 @@ func TestPopIsAFlash(t *testing.T) {
 
 func TestRegenerate(t *testing.T) {
 	t.Parallel()
-	st := newCountingStore(t)
-	m := newManager(t, core.Config{Store: st})
+	st, m := withStore(t, newMeteredStore(t), core.Config{})
 	oldCookie, oldID := login(t, m, "v")
 	var newID string
-	resp := serve(m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
-		if err := s.Regenerate(); err != nil {
+	resp := serve(m.Handler(sessionFunc(func(s *core.Session) {
+		s.Regenerate()
+		if err := s.Err(); err != nil {
 			t.Fatalf("Regenerate: %v", err)
 		}
 		newID = s.ID()
-		s.Set("user", "alice")
+		core.Key[string]("user").Set(s, "alice")
 	})), get("/", oldCookie))
 	if newID == "" || newID == oldID {
 		t.Fatalf("ID after Regenerate = %q; want a new one (old %q)", newID, oldID)
@@ -363,7 +356,7 @@ func TestRegenerate(t *testing.T) {
 	if !live(newCookie) || newCookie.Value == oldCookie.Value {
 		t.Fatalf("Set-Cookie = %v; want a new session cookie", newCookie)
 	}
-	if _, found := st.Record(t, oldID); found {
+	if _, found := st.Record(t, m, oldID); found {
 		t.Error("the old record survived Regenerate")
 	}
 	var got seen
@@ -371,7 +364,7 @@ func TestRegenerate(t *testing.T) {
 	if got.id != newID || got.k != "v" {
 		t.Errorf("new cookie: ID %q, k %q; want %q, v (data kept)", got.id, got.k, newID)
 	}
-	if rec, _ := st.Record(t, newID); string(rec.Values["user"]) != `"alice"` {
+	if rec, _ := st.Record(t, m, newID); string(rec.Values["user"]) != `"alice"` {
 		t.Errorf("user = %s; want \"alice\"", rec.Values["user"])
 	}
 	// Replaying the old cookie finds nothing.
@@ -383,17 +376,15 @@ func TestRegenerate(t *testing.T) {
 
 func TestRegenerateRestartsLifetime(t *testing.T) {
 	t.Parallel()
-	st := newCountingStore(t)
-	m := newManager(t, core.Config{Store: st, Lifetime: time.Hour})
-	id := newID(t)
+	st, m := withStore(t, newMeteredStore(t), core.Config{Lifetime: time.Hour})
 	created := time.Now().Add(-50 * time.Minute)
-	st.Put(t, id, core.Record{Values: map[string][]byte{"k": []byte(`"v"`)}, Expiry: created.Add(time.Hour)})
+	ck, _ := storedSession(t, m, st, created, created.Add(time.Hour))
 	var newID string
-	serve(m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
+	serve(m.Handler(sessionFunc(func(s *core.Session) {
 		s.Regenerate()
 		newID = s.ID()
-	})), get("/", &http.Cookie{Name: "session", Value: validToken(id, created, created)}))
-	rec, found := st.Record(t, newID)
+	})), get("/", ck))
+	rec, found := st.Record(t, m, newID)
 	if !found || time.Until(rec.Expiry) < 59*time.Minute {
 		t.Errorf("regenerated record expires in %v (found %v); want a fresh hour", time.Until(rec.Expiry), found)
 	}
@@ -401,21 +392,18 @@ func TestRegenerateRestartsLifetime(t *testing.T) {
 
 func TestFailedRegenerateKeepsOldSession(t *testing.T) {
 	t.Parallel()
-	st := newFailingStore(t)
-	m := newManager(t, core.Config{Store: st, ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
-		http.Error(w, "unavailable", http.StatusServiceUnavailable)
-	}})
+	st, m := withStore(t, newFailingStore(t), core.Config{ErrorHandler: (&reported{status: http.StatusServiceUnavailable}).handle})
 	ck, id := login(t, m, "cart")
 	st.Fail(true, "Save")
-	resp := serve(m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
+	resp := serve(m.Handler(sessionFunc(func(s *core.Session) {
 		s.Regenerate()
-		s.Set("user", "alice")
+		core.Key[string]("user").Set(s, "alice")
 	})), get("/", ck))
 	if resp.StatusCode != http.StatusServiceUnavailable {
 		t.Errorf("status = %d; want the error handler's 503", resp.StatusCode)
 	}
 	st.Fail(false, "Save")
-	if rec, found := st.Record(t, id); !found || string(rec.Values["k"]) != `"cart"` {
+	if rec, found := st.Record(t, m, id); !found || string(rec.Values["k"]) != `"cart"` {
 		t.Errorf("old record after a failed Regenerate = %v, %v; want it intact", rec, found)
 	}
 }
@@ -425,23 +413,22 @@ func TestDestroy(t *testing.T) {
 	for _, loadFirst := range []bool{false, true} {
 		t.Run(fmt.Sprintf("loaded=%v", loadFirst), func(t *testing.T) {
 			t.Parallel()
-			st := newCountingStore(t)
-			m := newManager(t, core.Config{Store: st})
+			st, m := withStore(t, newMeteredStore(t), core.Config{})
 			ck, id := login(t, m, "v")
-			resp := serve(m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
+			resp := serve(m.Handler(sessionFunc(func(s *core.Session) {
 				if loadFirst {
-					core.Get[string](s, "k")
+					keyK.Get(s)
 				}
 				s.Destroy()
-				if !s.IsNew() || s.Has("k") {
-					t.Errorf("after Destroy: IsNew = %v, Has(k) = %v; want a new, empty session", s.IsNew(), s.Has("k"))
+				if !s.IsNew() || has(s, "k") {
+					t.Errorf("after Destroy: IsNew = %v, Lookup(k) found = %v; want a new, empty session", s.IsNew(), has(s, "k"))
 				}
 			})), get("/", ck))
 			c := sessionCookie(t, resp, "session")
 			if c == nil || c.MaxAge >= 0 || c.Value != "" {
 				t.Errorf("Set-Cookie = %v; want an expired cookie", c)
 			}
-			if _, found := st.Record(t, id); found {
+			if _, found := st.Record(t, m, id); found {
 				t.Error("record survived Destroy")
 			}
 			var got seen
@@ -455,13 +442,12 @@ func TestDestroy(t *testing.T) {
 
 func TestDataAfterDestroyStartsFreshSession(t *testing.T) {
 	t.Parallel()
-	st := newCountingStore(t)
-	m := newManager(t, core.Config{Store: st})
+	st, m := withStore(t, newMeteredStore(t), core.Config{})
 	ck, id := login(t, m, "v")
 	var freshID string
-	resp := serve(m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
+	resp := serve(m.Handler(sessionFunc(func(s *core.Session) {
 		s.Destroy()
-		s.Set("flash", "logged out")
+		core.Key[string]("flash").Set(s, "logged out")
 		freshID = s.ID()
 	})), get("/", ck))
 	if freshID == "" || freshID == id {
@@ -471,10 +457,10 @@ func TestDataAfterDestroyStartsFreshSession(t *testing.T) {
 	if !live(c) {
 		t.Fatalf("Set-Cookie = %v; want the fresh session's cookie", c)
 	}
-	if _, found := st.Record(t, id); found {
+	if _, found := st.Record(t, m, id); found {
 		t.Error("the destroyed record survived")
 	}
-	rec, found := st.Record(t, freshID)
+	rec, found := st.Record(t, m, freshID)
 	if !found || !slices.Equal(keysOf(rec.Values), []string{"flash"}) {
 		t.Errorf("fresh record = %v, %v; want only the flash", keysOf(rec.Values), found)
 	}
@@ -482,32 +468,29 @@ func TestDataAfterDestroyStartsFreshSession(t *testing.T) {
 
 func TestFailedSaveAfterDestroyStillLogsOut(t *testing.T) {
 	t.Parallel()
-	st := newFailingStore(t)
-	m := newManager(t, core.Config{Store: st, ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
-		http.Error(w, "unavailable", http.StatusServiceUnavailable)
-	}})
+	st, m := withStore(t, newFailingStore(t), core.Config{ErrorHandler: (&reported{status: http.StatusServiceUnavailable}).handle})
 	ck, id := login(t, m, "v")
 	st.Fail(true, "Save")
-	resp := serve(m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
+	resp := serve(m.Handler(sessionFunc(func(s *core.Session) {
 		s.Destroy()
-		s.Set("flash", "logged out")
+		core.Key[string]("flash").Set(s, "logged out")
 	})), get("/", ck))
 	if resp.StatusCode != http.StatusServiceUnavailable {
 		t.Errorf("status = %d; want the error handler's 503", resp.StatusCode)
 	}
-	if _, found := st.Record(t, id); found {
+	if _, found := st.Record(t, m, id); found {
 		t.Error("the destroyed record survived because a later save failed; a logout must take effect")
 	}
 }
 
 func TestReloadTakesBackRegenerate(t *testing.T) {
 	t.Parallel()
-	st := newCountingStore(t)
-	m := newManager(t, core.Config{Store: st})
+	st, m := withStore(t, newMeteredStore(t), core.Config{})
 	ck, id := login(t, m, "v1")
 	st.Reset()
 	resp := serve(m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
-		if err := s.Regenerate(); err != nil {
+		s.Regenerate()
+		if err := s.Err(); err != nil {
 			t.Errorf("Regenerate: %v", err)
 		}
 		if err := s.Reload(r.Context()); err != nil {
@@ -516,14 +499,14 @@ func TestReloadTakesBackRegenerate(t *testing.T) {
 		if got := s.ID(); got != id {
 			t.Errorf("ID after Regenerate then Reload = %q; want the original %q", got, id)
 		}
-		if v, _ := core.Get[string](s, "k"); v != "v1" {
+		if v := keyK.Get(s); v != "v1" {
 			t.Errorf("k after Regenerate then Reload = %q; want v1", v)
 		}
 	})), get("/", ck))
 	if c := sessionCookie(t, resp, "session"); c != nil {
 		t.Errorf("Set-Cookie %v; want none: the session did not change", c)
 	}
-	if rec, found := st.Record(t, id); !found || string(rec.Values["k"]) != `"v1"` {
+	if rec, found := st.Record(t, m, id); !found || string(rec.Values["k"]) != `"v1"` {
 		t.Errorf("original record = %v, found %v; want it kept with k=v1", keysOf(rec.Values), found)
 	}
 	if w, d := st.Writes(), st.Calls("Delete"); w != 0 || d != 0 {
@@ -533,44 +516,42 @@ func TestReloadTakesBackRegenerate(t *testing.T) {
 
 func TestReloadDiscardsChanges(t *testing.T) {
 	t.Parallel()
-	st := newCountingStore(t)
-	m := newManager(t, core.Config{Store: st})
+	st, m := withStore(t, newMeteredStore(t), core.Config{})
 	ck, id := login(t, m, "v1")
 	st.Reset()
 	serve(m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
-		s.Set("k", "mine")
-		s.Set("extra", 1)
+		keyK.Set(s, "mine")
+		core.Key[int]("extra").Set(s, 1)
 		// Another request commits meanwhile.
-		st.Put(t, id, core.Record{Values: map[string][]byte{"k": []byte(`"theirs"`)}, Expiry: time.Now().Add(time.Hour)})
+		st.Put(t, m, id, core.Record{Values: map[string][]byte{"k": []byte(`"theirs"`)}, Expiry: time.Now().Add(time.Hour)})
 		if err := s.Reload(r.Context()); err != nil {
 			t.Errorf("Reload: %v", err)
 		}
-		if v, _ := core.Get[string](s, "k"); v != "theirs" {
+		if v := keyK.Get(s); v != "theirs" {
 			t.Errorf("k after Reload = %q; want the store's \"theirs\"", v)
 		}
-		if s.Has("extra") {
+		if has(s, "extra") {
 			t.Error("an uncommitted key survived Reload")
 		}
 	})), get("/", ck))
 	if w := st.Writes(); w != 0 {
 		t.Errorf("%d Save/Patch calls after Reload discarded every change; want 0", w)
 	}
-	if rec, _ := st.Record(t, id); string(rec.Values["k"]) != `"theirs"` || len(rec.Values) != 1 {
+	if rec, _ := st.Record(t, m, id); string(rec.Values["k"]) != `"theirs"` || len(rec.Values) != 1 {
 		t.Errorf("stored values = %v; want only k=theirs", keysOf(rec.Values))
 	}
 }
 
 func TestSaveCommitsBeforeResponse(t *testing.T) {
 	t.Parallel()
-	st := newCountingStore(t)
-	m := newManager(t, core.Config{Store: st})
+	st, m := withStore(t, newMeteredStore(t), core.Config{})
 	ck, id := login(t, m, "v1")
 	resp := serve(m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
-		s.Set("k", "v2")
+		keyK.Set(s, "v2")
 		if err := s.Save(r.Context()); err != nil {
 			t.Fatalf("Save: %v", err)
 		}
-		if rec, _ := st.Record(t, id); string(rec.Values["k"]) != `"v2"` {
+		if rec, _ := st.Record(t, m, id); string(rec.Values["k"]) != `"v2"` {
 			t.Errorf("store after Save, before the response: k = %s; want \"v2\"", rec.Values["k"])
 		}
 		w.Write([]byte("done"))
@@ -585,12 +566,12 @@ func TestSaveCommitsBeforeResponse(t *testing.T) {
 	// A new session: Save stores it and sets the cookie at once.
 	var newID string
 	resp = serve(m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
-		s.Set("k", "new")
+		keyK.Set(s, "new")
 		if err := s.Save(r.Context()); err != nil {
 			t.Fatalf("Save: %v", err)
 		}
 		newID = s.ID()
-		if _, found := st.Record(t, newID); !found {
+		if _, found := st.Record(t, m, newID); !found {
 			t.Error("new session not in the store after Save")
 		}
 		if s.IsNew() {
@@ -612,11 +593,12 @@ func TestRequestRacingLoginLeavesNewCookieAlone(t *testing.T) {
 	t.Parallel()
 	m := newManager(t, core.Config{IdleTimeout: time.Hour})
 	old, _ := login(t, m, "anon")
-	resp := serve(m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
-		if err := s.Regenerate(); err != nil {
+	resp := serve(m.Handler(sessionFunc(func(s *core.Session) {
+		s.Regenerate()
+		core.Key[string]("user").Set(s, "alice")
+		if err := s.Err(); err != nil {
 			t.Errorf("Regenerate: %v", err)
 		}
-		s.Set("user", "alice")
 	})), get("/login", old))
 	if !live(sessionCookie(t, resp, "session")) {
 		t.Fatal("login sent no new cookie")
@@ -633,13 +615,12 @@ func TestRequestRacingLoginLeavesNewCookieAlone(t *testing.T) {
 
 func TestSaveFromAnotherGoroutine(t *testing.T) {
 	t.Parallel()
-	st := newCountingStore(t)
-	m := newManager(t, core.Config{Store: st})
+	st, m := withStore(t, newMeteredStore(t), core.Config{})
 	var id string
 	resp := serve(m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
 		var wg sync.WaitGroup
 		wg.Go(func() {
-			s.Set("k", "from goroutine")
+			keyK.Set(s, "from goroutine")
 			if err := s.Save(r.Context()); err != nil {
 				t.Errorf("Save: %v", err)
 			}
@@ -654,21 +635,22 @@ func TestSaveFromAnotherGoroutine(t *testing.T) {
 	if !live(sessionCookie(t, resp, "session")) {
 		t.Error("no session cookie after a Save from another goroutine")
 	}
-	if rec, found := st.Record(t, id); !found || string(rec.Values["k"]) != `"from goroutine"` {
+	if rec, found := st.Record(t, m, id); !found || string(rec.Values["k"]) != `"from goroutine"` {
 		t.Errorf("stored k = %s, found %v; want the goroutine's value", rec.Values["k"], found)
 	}
 }
 
 func TestDestroyAfterFailedSetStillLogsOut(t *testing.T) {
 	t.Parallel()
-	st := newCountingStore(t)
-	m := newManager(t, core.Config{Store: st})
+	st, m := withStore(t, newMeteredStore(t), core.Config{})
 	ck, id := login(t, m, "alice")
-	resp := serve(m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
-		if err := s.Set("audit", func() {}); !errors.Is(err, core.ErrEncode) {
-			t.Errorf("Set(func) = %v; want ErrEncode", err)
-		}
+	resp := serve(m.Handler(sessionFunc(func(s *core.Session) {
+		core.Key[func()]("audit").Set(s, func() {})
 		s.Destroy()
+		// Not observed before Destroy, so that Destroy alone must clear it.
+		if err := s.Err(); err != nil {
+			t.Errorf("Err() after Set(func) then Destroy = %v; want nil: the failure belonged to the destroyed session", err)
+		}
 	})), get("/logout", ck))
 	if resp.StatusCode != http.StatusOK {
 		t.Errorf("status = %d; want 200: the failed value belonged to the destroyed session", resp.StatusCode)
@@ -676,7 +658,7 @@ func TestDestroyAfterFailedSetStillLogsOut(t *testing.T) {
 	if c := sessionCookie(t, resp, "session"); c == nil || c.MaxAge >= 0 {
 		t.Errorf("Set-Cookie = %v; want the cookie cleared", c)
 	}
-	if _, found := st.Record(t, id); found {
+	if _, found := st.Record(t, m, id); found {
 		t.Error("the session survived its logout")
 	}
 }
@@ -684,11 +666,10 @@ func TestDestroyAfterFailedSetStillLogsOut(t *testing.T) {
 // A cookie staged by Save must not go out for a session that then ends.
 func TestDestroyAfterSaveSendsOnlyTheClearingCookie(t *testing.T) {
 	t.Parallel()
-	st := newCountingStore(t)
-	m := newManager(t, core.Config{Store: st})
+	st, m := withStore(t, newMeteredStore(t), core.Config{})
 	var id string
 	resp := serve(m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
-		s.Set("k", "v")
+		keyK.Set(s, "v")
 		if err := s.Save(r.Context()); err != nil {
 			t.Errorf("Save: %v", err)
 		}
@@ -698,7 +679,7 @@ func TestDestroyAfterSaveSendsOnlyTheClearingCookie(t *testing.T) {
 	if c := sessionCookie(t, resp, "session"); c == nil || c.Value != "" || c.MaxAge >= 0 {
 		t.Errorf("Set-Cookie = %v; want only the expired, empty cookie", c)
 	}
-	if _, found := st.Record(t, id); found {
+	if _, found := st.Record(t, m, id); found {
 		t.Error("the saved-then-destroyed session is still stored")
 	}
 }
@@ -706,19 +687,20 @@ func TestDestroyAfterSaveSendsOnlyTheClearingCookie(t *testing.T) {
 // A logout takes effect even when a value set after Destroy fails.
 func TestDestroyThenFailedSetStillLogsOut(t *testing.T) {
 	t.Parallel()
-	st := newCountingStore(t)
-	m := newManager(t, core.Config{Store: st})
+	var errs reported
+	st, m := withStore(t, newMeteredStore(t), core.Config{ErrorHandler: errs.handle})
 	ck, id := login(t, m, "alice")
-	resp := serve(m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
+	resp := serve(m.Handler(sessionFunc(func(s *core.Session) {
 		s.Destroy()
-		if err := s.Set("bad\x00key", "v"); !errors.Is(err, core.ErrEncode) {
-			t.Errorf("Set(bad key) = %v; want ErrEncode", err)
-		}
+		core.Key[string]("bad\x00key").Set(s, "v")
 	})), get("/logout", ck))
 	if resp.StatusCode != http.StatusInternalServerError {
 		t.Errorf("status = %d; want the error handler's 500 for the failed Set", resp.StatusCode)
 	}
-	if _, found := st.Record(t, id); found {
+	if err := errs.one(t); !errors.Is(err, core.ErrEncode) {
+		t.Errorf("Set(bad key) reported %v; want ErrEncode", err)
+	}
+	if _, found := st.Record(t, m, id); found {
 		t.Error("the session survived its logout because a later Set failed")
 	}
 }

@@ -33,11 +33,11 @@ func verifies(v string) bool {
 // exactly a validly signed token.
 func FuzzCookie(f *testing.F) {
 	const hdr = "X-Session"
-	st := newCountingStore(f)
+	st := newMeteredStore(f)
 	m := newManager(f, core.Config{Store: st, IdleTimeout: time.Hour, Header: hdr})
 	h := m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
 		// Read, never write, so the store stays as the setup left it.
-		core.Get[string](s, "k")
+		keyK.Get(s)
 		s.Keys()
 	}))
 
@@ -62,6 +62,10 @@ func FuzzCookie(f *testing.F) {
 	for _, tf := range []tokenFields{
 		{version: 2, created: now, touched: now, id: id, name: "session", secret: secretA},
 		{version: 1, flags: 3, created: now, touched: now, id: id, name: "session", secret: secretA},
+		{version: 1, flags: 8, created: now, touched: now, id: id, name: "session", secret: secretA},
+		{version: 1, created: now, touched: now, lifetime: 30 * 24 * time.Hour, id: id, name: "session", secret: secretA},
+		{version: 1, flags: flagLifetime, created: now, touched: now, id: id, name: "session", secret: secretA},
+		{version: 1, created: now, touched: now, lifetime: -time.Hour, id: id, name: "session", secret: secretA},
 		{version: 1, created: now, touched: now, id: id, name: "other", secret: secretA},
 		{version: 1, created: now, touched: now, id: id, name: "session", secret: secretB},
 		{version: 1, created: now.Add(-48 * time.Hour), touched: now, id: id, name: "session", secret: secretA},

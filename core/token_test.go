@@ -5,6 +5,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/binary"
 	"net/http"
 	"strings"
 	"testing"
@@ -15,8 +16,7 @@ import (
 
 func TestCookieSignatureIsHMACOverEverything(t *testing.T) {
 	t.Parallel()
-	st := newCountingStore(t)
-	m := newManager(t, core.Config{Store: st})
+	st, m := withStore(t, newMeteredStore(t), core.Config{})
 	ck, id := login(t, m, "secret-data")
 
 	raw, err := base64.RawURLEncoding.DecodeString(ck.Value)
@@ -60,8 +60,7 @@ func TestCookieSignatureIsHMACOverEverything(t *testing.T) {
 
 func TestInvalidCookieIsAbsentAndNeverReachesStore(t *testing.T) {
 	t.Parallel()
-	st := newCountingStore(t)
-	m := newManager(t, core.Config{Store: st, IdleTimeout: time.Hour})
+	st, m := withStore(t, newMeteredStore(t), core.Config{IdleTimeout: time.Hour})
 	ck, id := login(t, m, "secret-data")
 	now := time.Now()
 	mint := func(f tokenFields) string {
@@ -82,7 +81,7 @@ func TestInvalidCookieIsAbsentAndNeverReachesStore(t *testing.T) {
 	// A 44-byte ID leaves four unused bits in the last base64 character;
 	// setting them must not yield a second valid spelling of the token.
 	id44 := id + "x"
-	st.Put(t, id44, core.Record{Values: map[string][]byte{"k": []byte(`"secret-data"`)}, Expiry: now.Add(time.Hour)})
+	st.Put(t, m, id44, core.Record{Values: map[string][]byte{"k": []byte(`"secret-data"`)}, Expiry: now.Add(time.Hour)})
 	canon44 := mint(tokenFields{version: 1, id: id44})
 	last := strings.IndexByte("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", canon44[len(canon44)-1])
 	nonCanon44 := canon44[:len(canon44)-1] + string("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"[last|0x0f])
@@ -102,8 +101,11 @@ func TestInvalidCookieIsAbsentAndNeverReachesStore(t *testing.T) {
 		{"signed for another cookie name", "session=" + mint(tokenFields{version: 1, name: "admin"})},
 		{"wrong version 0", "session=" + mint(tokenFields{version: 0})},
 		{"wrong version 2", "session=" + mint(tokenFields{version: 2})},
-		{"unknown flag", "session=" + mint(tokenFields{version: 1, flags: 4})},
+		{"unknown flag", "session=" + mint(tokenFields{version: 1, flags: 8})},
 		{"contradictory flags", "session=" + mint(tokenFields{version: 1, flags: 3})},
+		{"lifetime flag with a zero lifetime", "session=" + mint(tokenFields{version: 1, flags: flagLifetime})},
+		{"negative lifetime", "session=" + mint(tokenFields{version: 1, lifetime: -time.Hour})},
+		{"expired per-session lifetime", "session=" + mint(tokenFields{version: 1, created: now.Add(-2 * time.Hour), touched: now, lifetime: time.Hour})},
 		{"truncated by one", "session=" + ck.Value[:len(ck.Value)-1]},
 		{"truncated by four", "session=" + ck.Value[:len(ck.Value)-4]},
 		{"truncated to half", "session=" + ck.Value[:len(ck.Value)/2]},
@@ -156,6 +158,51 @@ func TestInvalidCookieIsAbsentAndNeverReachesStore(t *testing.T) {
 			t.Errorf("handler saw k = %q, IsNew = %v; want the stored session", got.k, got.isNew)
 		}
 	})
+}
+
+// A session with its own lifetime carries it in the signed token, so the
+// manager can tell, without the store, that the session outlives
+// Config.Lifetime.
+func TestLifetimeTravelsInTheToken(t *testing.T) {
+	t.Parallel()
+	const lifetime = 30 * 24 * time.Hour
+	st, m := withStore(t, newMeteredStore(t), core.Config{MaxLifetime: lifetime})
+	var id string
+	resp := serve(m.Handler(sessionFunc(func(s *core.Session) {
+		keyK.Set(s, "v")
+		s.SetLifetime(lifetime)
+		id = s.ID()
+	})), get("/"))
+	ck := sessionCookie(t, resp, "session")
+	if !live(ck) {
+		t.Fatalf("Set-Cookie = %v; want a session cookie", ck)
+	}
+	raw := mustDecode(t, ck.Value)
+	const header, lifetimeLen = 18, 8
+	if len(raw) != header+lifetimeLen+len(id)+sha256.Size {
+		t.Fatalf("decoded cookie is %d bytes; want %d (header, lifetime, ID, MAC)", len(raw), header+lifetimeLen+len(id)+sha256.Size)
+	}
+	if flags := raw[1]; flags != flagLifetime {
+		t.Errorf("flags = %#x; want only the lifetime flag %#x", flags, flagLifetime)
+	}
+	if ms := binary.BigEndian.Uint64(raw[header:]); time.Duration(ms)*time.Millisecond != lifetime {
+		t.Errorf("token lifetime = %dms; want %v", ms, lifetime)
+	}
+	if got := string(raw[header+lifetimeLen : len(raw)-sha256.Size]); got != id {
+		t.Errorf("cookie carries ID %q; want %q", got, id)
+	}
+
+	// A token minted independently, with a lifetime longer than
+	// Config.Lifetime and a creation time beyond it, finds its session.
+	created := time.Now().Add(-48 * time.Hour)
+	old := newID(t)
+	st.Put(t, m, old, core.Record{Values: map[string][]byte{"k": []byte(`"kept"`)}, Expiry: created.Add(lifetime)})
+	tok := mintToken(tokenFields{version: 1, created: created, touched: created, lifetime: lifetime, id: old, name: "session", secret: secretA})
+	var got seen
+	serve(m.Handler(reader(&got)), get("/", &http.Cookie{Name: "session", Value: tok}))
+	if got.k != "kept" || got.id != old {
+		t.Errorf("minted token with a 30-day lifetime, 48h old: ID %q, k %q; want %q, kept", got.id, got.k, old)
+	}
 }
 
 // A bad cookie is ignored, not cleared: the request may be racing a login
@@ -213,33 +260,31 @@ func TestUnknownIDIsNeverAdopted(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name   string
-		cookie func(t *testing.T, m *core.Manager, st *countingStore) (value, id string)
+		cookie func(t *testing.T, m *core.Manager, st *meteredStore) (value, id string)
 	}{
-		{"attacker-chosen raw value", func(*testing.T, *core.Manager, *countingStore) (string, string) {
+		{"attacker-chosen raw value", func(*testing.T, *core.Manager, *meteredStore) (string, string) {
 			v := "attacker-chosen-session-id-0123456789"
 			return v, v
 		}},
-		{"validly signed ID the store does not hold", func(t *testing.T, _ *core.Manager, _ *countingStore) (string, string) {
+		{"validly signed ID the store does not hold", func(t *testing.T, _ *core.Manager, _ *meteredStore) (string, string) {
 			id := newID(t)
 			return validToken(id, time.Now(), time.Now()), id
 		}},
-		{"destroyed session", func(t *testing.T, m *core.Manager, st *countingStore) (string, string) {
+		{"destroyed session", func(t *testing.T, m *core.Manager, st *meteredStore) (string, string) {
 			ck, id := login(t, m, "x")
-			if err := st.Delete(t.Context(), core.StoreKey(id)); err != nil {
-				t.Fatal(err)
-			}
+			st.Drop(t, m, id)
 			return ck.Value, id
 		}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			st := newCountingStore(t)
-			m := newManager(t, core.Config{Store: st})
+			st, m := withStore(t, newMeteredStore(t), core.Config{})
 			value, chosen := tc.cookie(t, m, st)
 			var id string
-			h := m.Handler(handlerFunc(func(w http.ResponseWriter, r *http.Request, s *core.Session) {
-				if err := s.Set("user", "alice"); err != nil {
+			h := m.Handler(sessionFunc(func(s *core.Session) {
+				core.Key[string]("user").Set(s, "alice")
+				if err := s.Err(); err != nil {
 					t.Errorf("Set: %v", err)
 				}
 				id = s.ID()
@@ -252,10 +297,10 @@ func TestUnknownIDIsNeverAdopted(t *testing.T) {
 			if !live(c) || c.Value == value {
 				t.Fatalf("Set-Cookie = %v; want a new session cookie", c)
 			}
-			if _, found := st.Record(t, chosen); found {
+			if _, found := st.Record(t, m, chosen); found {
 				t.Errorf("store holds a record under the client-chosen ID %q", chosen)
 			}
-			if rec, found := st.Record(t, id); !found || string(rec.Values["user"]) != `"alice"` {
+			if rec, found := st.Record(t, m, id); !found || string(rec.Values["user"]) != `"alice"` {
 				t.Errorf("record for the fresh ID = %v, %v; want user=alice", rec, found)
 			}
 		})
@@ -264,7 +309,7 @@ func TestUnknownIDIsNeverAdopted(t *testing.T) {
 
 func TestSecretRotation(t *testing.T) {
 	t.Parallel()
-	st := newCountingStore(t)
+	st := newMeteredStore(t)
 	old := newManager(t, core.Config{Store: st, Secrets: [][]byte{secretA}})
 	rotated := newManager(t, core.Config{Store: st, Secrets: [][]byte{secretB, secretA}})
 	onlyA := newManager(t, core.Config{Store: st, Secrets: [][]byte{secretA}})

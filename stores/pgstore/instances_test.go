@@ -59,7 +59,7 @@ func TestSessionMovesBetweenInstances(t *testing.T) {
 	if ck := sessionCookie(c, a); ck != nil {
 		t.Errorf("jar still holds session cookie %v after Destroy", ck)
 	}
-	if _, found, err := st.Load(ctxT(t), core.StoreKey(id)); err != nil || found {
+	if _, found, err := st.Load(ctxT(t), a.mgr.StoreKey(id)); err != nil || found {
 		t.Errorf("Load(StoreKey(id)) after Destroy on B = %v, %v; want not found, nil", found, err)
 	}
 

@@ -19,12 +19,24 @@ func TestNothingOutlivesClose(t *testing.T) {
 	t.Cleanup(func() { goleak.VerifyNone(t, before) })
 
 	pool, _ := newPool(t)
-	st := newStore(t, pool, pgstore.Options{CleanupInterval: 10 * time.Millisecond})
+	table := newTable(t, pool)
+	st := newStore(t, pool, pgstore.Options{Table: table, CleanupInterval: 10 * time.Millisecond})
 	a := newApp(t, st, time.Second)
 	c := newClient(t)
 	mustCall(t, c, a, "POST", "/set/user?v=alice")
 	if got := mustCall(t, c, a, "GET", "/get/user"); got != "alice" {
 		t.Fatalf("GET /get/user = %q; want alice", got)
 	}
-	time.Sleep(50 * time.Millisecond) // let the cleanup job run a few times
+	// Let the cleanup job run a few times: each round it removes a row
+	// saved already expired, leaving the session's.
+	for round := range 3 {
+		saveN(t, st, 1, time.Now().Add(-time.Minute))
+		deadline := time.Now().Add(5 * time.Second)
+		for countRows(t, pool, table, "true") != 1 {
+			if time.Now().After(deadline) {
+				t.Fatalf("round %d: the cleanup job removed no expired row within 5s", round)
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
 }

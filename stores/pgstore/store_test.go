@@ -19,6 +19,17 @@ var (
 	_ core.Cleaner  = (*pgstore.Store)(nil)
 )
 
+func TestCapabilities(t *testing.T) {
+	t.Parallel()
+	s, err := pgstore.New(unreachablePool(t, closedPort(t)), pgstore.Options{CleanupInterval: -1})
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	if got, want := core.CapabilitiesOf(s), core.CanPatch|core.CanTouch|core.CanIterate|core.CanCleanup; got != want {
+		t.Errorf("CapabilitiesOf(Store) = %v; want %v", got, want)
+	}
+}
+
 func TestConformance(t *testing.T) {
 	pool, _ := newPool(t)
 	storetest.Run(t, newStore(t, pool, pgstore.Options{}))

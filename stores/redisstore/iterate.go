@@ -68,7 +68,8 @@ func (s *Store) Count(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-// storeKeyLen is the length of core.StoreKey's output: base64url SHA-256.
+// storeKeyLen is the length of the keys core.Manager.StoreKey derives:
+// base64url SHA-256.
 const storeKeyLen = 43
 
 // scan passes each non-empty page of the store's Redis keys to page, node

@@ -85,7 +85,7 @@ func TestIteratorSpansScanPages(t *testing.T) {
 	const n = 1000
 	want := map[string]string{}
 	for i := range n {
-		want[core.StoreKey(fmt.Sprintf("k%d", i))] = fmt.Sprint(i) // keys shaped like the manager's
+		want[storetest.NewKey(t)] = fmt.Sprint(i) // keys shaped like the manager's
 	}
 	var wg sync.WaitGroup
 	keys := make(chan string)

@@ -8,7 +8,11 @@ import "github.com/redis/go-redis/v9"
 // Lua's unpack is limited to a few thousand values.
 
 // luaSetExpiry sets KEYS[1]'s TTL to ARGV[1]; a timestamp in the past makes
-// Redis delete the key.
+// Redis delete the key. live reports whether KEYS[1] exists and has not
+// expired by now, the application's clock in Unix milliseconds, as Load
+// judges it: Redis keeps a key until its own clock passes the expiry, so
+// without the check a write could revive a session Load already reports
+// gone.
 const luaSetExpiry = `
 local function setexpiry()
   if ARGV[1] == '0' then
@@ -16,6 +20,10 @@ local function setexpiry()
   else
     redis.call('PEXPIREAT', KEYS[1], ARGV[1])
   end
+end
+local function live(now)
+  local at = redis.call('PEXPIRETIME', KEYS[1])
+  return at == -1 or at > tonumber(now)
 end
 local function chunked(cmd, from, to)
   for i = from, to, 1000 do
@@ -43,22 +51,23 @@ setexpiry()
 return 1
 `)
 
-// patchScript changes an existing KEYS[1] only. ARGV[2] is the number n of
-// fields to delete, ARGV[3..2+n] those fields, and the rest field/value
-// pairs to set. Sets go first so a field in both lists ends up deleted, as
-// in core.MemoryStore.
+// patchScript changes a live KEYS[1] only. ARGV[2] is the application's
+// clock (see live), ARGV[3] the number n of fields to delete,
+// ARGV[4..3+n] those fields, and the rest field/value pairs to set. Sets go
+// first so a field in both lists ends up deleted, as in core.MemoryStore.
 var patchScript = redis.NewScript(luaSetExpiry + `
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-local first = 3 + tonumber(ARGV[2])
+if not live(ARGV[2]) then return 0 end
+local first = 4 + tonumber(ARGV[3])
 chunked('HSET', first, #ARGV)
-chunked('HDEL', 3, first - 1)
+chunked('HDEL', 4, first - 1)
 setexpiry()
 return 1
 `)
 
-// touchScript moves the expiry of an existing KEYS[1] only.
+// touchScript moves the expiry of a live KEYS[1] only. ARGV[2] is the
+// application's clock (see live).
 var touchScript = redis.NewScript(luaSetExpiry + `
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+if not live(ARGV[2]) then return 0 end
 setexpiry()
 return 1
 `)

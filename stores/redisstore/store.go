@@ -47,8 +47,9 @@ type Options struct {
 // TTL is set with PEXPIREAT to the record's expiry; a zero Expiry means no
 // TTL. Expiries are absolute instants, so the clocks of the application
 // servers and of Redis must agree (run NTP): Redis drops a record when its
-// own clock passes the expiry, and Load treats a record as gone when the
-// application's clock does.
+// own clock passes the expiry, and Load, Patch and Touch treat a record as
+// gone when the application's clock does, so a write never revives a
+// session Load has reported gone.
 //
 // Store requires Redis 7.0 or later (PEXPIRETIME). It is safe for
 // concurrent use.

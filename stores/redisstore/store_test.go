@@ -19,6 +19,20 @@ func TestConformance(t *testing.T) {
 	storetest.Run(t, s)
 }
 
+func TestCapabilities(t *testing.T) {
+	t.Parallel()
+	client := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", ContextTimeoutEnabled: true})
+	t.Cleanup(func() { client.Close() })
+	s, err := redisstore.New(client, redisstore.Options{})
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	// Redis expires keys itself, so there is nothing to Cleanup.
+	if got, want := core.CapabilitiesOf(s), core.CanPatch|core.CanTouch|core.CanIterate; got != want {
+		t.Errorf("CapabilitiesOf(Store) = %v; want %v", got, want)
+	}
+}
+
 func TestNewRejectsBadOptions(t *testing.T) {
 	t.Parallel()
 	client := sharedClient(t)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -12,20 +13,22 @@ import (
 	"github.com/sessionkit/sessionkit/core/storetest"
 )
 
+// TestCtxStoreReceivesContext runs on virtual time: each call waits for its
+// 20ms deadline, which passes at once.
 func TestCtxStoreReceivesContext(t *testing.T) {
 	t.Parallel()
-	st := NewIterable(waitingStore{})
-	rec := core.Record{Values: vals("a", "1"), Expiry: time.Now().Add(time.Hour)}
-	for name, op := range ops(st, storetest.NewKey(t), rec) {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		st := NewIterable(waitingStore{})
+		rec := core.Record{Values: vals("a", "1"), Expiry: time.Now().Add(time.Hour)}
+		for name, op := range ops(st, storetest.NewKey(t), rec) {
 			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
-			defer cancel()
-			if err := op(ctx); !errors.Is(err, context.DeadlineExceeded) {
+			err := op(ctx)
+			cancel()
+			if !errors.Is(err, context.DeadlineExceeded) {
 				t.Errorf("%s = %v; want an error wrapping context.DeadlineExceeded from the Ctx method", name, err)
 			}
-		})
-	}
+		}
+	})
 }
 
 func TestPlainStoreCanceledContext(t *testing.T) {
@@ -49,20 +52,22 @@ func TestPlainStoreCanceledContext(t *testing.T) {
 	}
 }
 
+// TestPlainStoreDeadlineDuringCall runs on virtual time: each call takes
+// 50ms against a 10ms deadline, and both pass at once.
 func TestPlainStoreDeadlineDuringCall(t *testing.T) {
 	t.Parallel()
-	st := NewIterable(slowStore{memstore.NewWithCleanupInterval(0), 50 * time.Millisecond})
-	rec := core.Record{Values: vals("a", "1"), Expiry: time.Now().Add(time.Hour)}
-	for name, op := range ops(st, storetest.NewKey(t), rec) {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		st := NewIterable(slowStore{memstore.NewWithCleanupInterval(0), 50 * time.Millisecond})
+		rec := core.Record{Values: vals("a", "1"), Expiry: time.Now().Add(time.Hour)}
+		for name, op := range ops(st, storetest.NewKey(t), rec) {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
-			defer cancel()
-			if err := op(ctx); !errors.Is(err, context.DeadlineExceeded) {
+			err := op(ctx)
+			cancel()
+			if !errors.Is(err, context.DeadlineExceeded) {
 				t.Errorf("%s outlasting its deadline = %v; want an error wrapping context.DeadlineExceeded", name, err)
 			}
-		})
-	}
+		}
+	})
 }
 
 // ctxMemstore is an scs.CtxStore over memstore that honours its context, as
@@ -129,7 +134,8 @@ func (waitingStore) AllCtx(ctx context.Context) (map[string][]byte, error) {
 	return nil, ctx.Err()
 }
 
-// slowStore is a context-free scs store whose every call takes d.
+// slowStore is a context-free scs store whose every call takes d. Tests use
+// it on virtual time (testing/synctest), where the sleeps cost nothing.
 type slowStore struct {
 	m *memstore.MemStore
 	d time.Duration

@@ -15,18 +15,13 @@
 //		log.Fatal(err)
 //	}
 //	defer mgr.Close()
+//	views := core.Key[int]("views")
 //	mux := http.NewServeMux()
 //	mux.HandleFunc("POST /count", func(w http.ResponseWriter, r *http.Request) {
 //		s := core.FromRequest(r)
-//		n, err := core.Get[int](s, "views")
-//		if err == nil {
-//			err = s.Set("views", n+1)
-//		}
-//		if err != nil {
-//			http.Error(w, "session unavailable", http.StatusInternalServerError)
-//			return
-//		}
-//		fmt.Fprintln(w, n+1)
+//		n := views.Get(s) + 1
+//		views.Set(s, n) // a store failure becomes a 500 at commit
+//		fmt.Fprintln(w, n)
 //	})
 //	http.ListenAndServe("localhost:8080", mgr.Handler(mux))
 //
@@ -54,8 +49,9 @@
 // # Concurrent requests
 //
 // This is a whole-record store: it implements neither core.Patcher nor
-// core.Toucher, so the manager changes a session by reading the whole record,
-// modifying it and writing the whole record back. When two requests for the
+// core.Toucher, and core.CapabilitiesOf reports neither capability, so the
+// manager changes a session by reading the whole record, modifying it and
+// writing the whole record back. When two requests for the
 // same session run at once and change different keys, the later write
 // replaces the whole record and can drop the earlier request's change (last
 // writer wins). The manager narrows that window by re-reading the record

@@ -13,6 +13,26 @@ import (
 	"github.com/sessionkit/sessionkit/core/storetest"
 )
 
+// TestCapabilities checks that the adapter claims no Patch or Touch: it
+// rewrites whole records, so the manager must know to emulate them.
+func TestCapabilities(t *testing.T) {
+	t.Parallel()
+	m := memstore.NewWithCleanupInterval(0)
+	tests := []struct {
+		name  string
+		store core.Store
+		want  core.Capabilities
+	}{
+		{"New", New(m), 0},
+		{"NewIterable", NewIterable(m), core.CanIterate},
+	}
+	for _, tc := range tests {
+		if got := core.CapabilitiesOf(tc.store); got != tc.want {
+			t.Errorf("CapabilitiesOf(%s(memstore)) = %v; want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
 func TestConformanceMemstore(t *testing.T) {
 	t.Parallel()
 	m := memstore.NewWithCleanupInterval(100 * time.Millisecond)

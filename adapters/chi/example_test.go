@@ -28,15 +28,12 @@ func Example() {
 
 	r := chi.NewRouter()
 	r.Use(middleware.Recoverer, chisession.Middleware(mgr))
+	views := core.Key[int]("views") // usually a package variable
 	r.Post("/count", func(w http.ResponseWriter, r *http.Request) {
 		s := chisession.Get(r)
-		n, err := core.Get[int](s, "views")
-		if err != nil {
-			http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
-			return
-		}
-		s.Set("views", n+1)
-		fmt.Fprintln(w, n+1)
+		n := views.Get(s) + 1
+		views.Set(s, n)
+		fmt.Fprintln(w, n)
 	})
 
 	srv := httptest.NewServer(r)
@@ -79,7 +76,7 @@ func ExampleGetFor() {
 	r.Post("/admin/login", func(w http.ResponseWriter, r *http.Request) {
 		s := chisession.GetFor(r, admins)
 		s.Regenerate()
-		s.Set("admin", true)
+		core.Key[bool]("admin").Set(s, true)
 	})
 
 	rec := httptest.NewRecorder()

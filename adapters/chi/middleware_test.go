@@ -14,7 +14,7 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 	chisession "github.com/sessionkit/sessionkit/adapters/chi"
 	"github.com/sessionkit/sessionkit/core"
-	"github.com/sessionkit/sessionkit/internal/adaptertest"
+	"github.com/sessionkit/sessionkit/core/adaptertest"
 )
 
 const compressible = "a body long enough to be worth compressing, compressing, compressing"
@@ -55,8 +55,10 @@ func newApp(t *testing.T, env *adaptertest.Env) http.Handler {
 	r := chi.NewRouter()
 	r.Use(quietRecoverer)
 	r.Get("/nosession", func(w http.ResponseWriter, r *http.Request) {
-		e1 := chisession.Get(r).Set("k", "v")
-		e2 := chisession.GetFor(r, env.User).Set("k", "v")
+		s1, s2 := chisession.Get(r), chisession.GetFor(r, env.User)
+		core.Key[string]("k").Set(s1, "v")
+		core.Key[string]("k").Set(s2, "v")
+		e1, e2 := s1.Err(), s2.Err()
 		if !errors.Is(e1, core.ErrNoSession) || !errors.Is(e2, core.ErrNoSession) {
 			http.Error(w, fmt.Sprintf("want ErrNoSession; got %v and %v", e1, e2), http.StatusInternalServerError)
 			return
@@ -64,7 +66,7 @@ func newApp(t *testing.T, env *adaptertest.Env) http.Handler {
 		fmt.Fprintf(w, "%v\n%v\n", e1, e2)
 	})
 	sessions := []func(http.Handler) http.Handler{chisession.Middleware(env.Admin), chisession.Middleware(env.User)}
-	mark := func(r *http.Request) { chisession.Get(r).Set("path", r.URL.Path) }
+	mark := func(r *http.Request) { core.Key[string]("path").Set(chisession.Get(r), r.URL.Path) }
 	writeCompressible := func(w http.ResponseWriter, r *http.Request) {
 		mark(r)
 		w.Header().Set("Content-Type", "text/plain")
@@ -88,14 +90,16 @@ func newApp(t *testing.T, env *adaptertest.Env) http.Handler {
 		r.Use(sessions...)
 		r.With(middleware.Compress(5)).Get("/r/compress-inside", writeCompressible)
 		get := func(s *core.Session, w http.ResponseWriter, key string) {
-			v, err := core.Get[string](s, key)
-			if err != nil {
-				v = "handler-saw: " + err.Error()
-			}
-			io.WriteString(w, v)
+			io.WriteString(w, core.Key[string](key).Get(s))
 		}
 		set := func(s *core.Session, w http.ResponseWriter, r *http.Request) {
-			s.Set(chi.URLParam(r, "key"), chi.URLParam(r, "value"))
+			core.Key[string](chi.URLParam(r, "key")).Set(s, chi.URLParam(r, "value"))
+			io.WriteString(w, "ok")
+		}
+		login := func(w http.ResponseWriter, r *http.Request) {
+			s := chisession.Get(r)
+			s.Regenerate()
+			core.Key[string]("user").Set(s, chi.URLParam(r, "user"))
 			io.WriteString(w, "ok")
 		}
 		r.Get("/ping", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "pong") })
@@ -115,38 +119,39 @@ func newApp(t *testing.T, env *adaptertest.Env) http.Handler {
 			set(chisession.GetFor(r, env.Admin), w, r)
 		})
 		r.Get("/keys", func(w http.ResponseWriter, r *http.Request) {
-			keys := chisession.FromContext(r.Context()).Keys()
-			if keys == nil {
-				keys = []string{}
-			}
-			json.NewEncoder(w).Encode(keys)
+			json.NewEncoder(w).Encode(chisession.FromContext(r.Context()).Keys())
 		})
-		r.Post("/login/{user}", func(w http.ResponseWriter, r *http.Request) {
-			s := chisession.Get(r)
-			s.Regenerate()
-			s.Set("user", chi.URLParam(r, "user"))
-			io.WriteString(w, "ok")
-		})
+		r.Post("/login/{user}", login)
 		r.Post("/logout", func(w http.ResponseWriter, r *http.Request) {
 			chisession.Get(r).Destroy()
 			io.WriteString(w, "ok")
 		})
 		r.Post("/flash/{msg}", func(w http.ResponseWriter, r *http.Request) {
-			chisession.Get(r).Set("flash", chi.URLParam(r, "msg"))
+			core.Key[string]("flash").Set(chisession.Get(r), chi.URLParam(r, "msg"))
 			http.Redirect(w, r, "/flash", http.StatusSeeOther)
 		})
 		r.Get("/flash", func(w http.ResponseWriter, r *http.Request) {
-			msg, _ := core.Pop[string](chisession.Get(r), "flash")
-			io.WriteString(w, msg)
+			io.WriteString(w, core.Key[string]("flash").Pop(chisession.Get(r)))
 		})
 		r.Post("/late/{key}/{value}", func(w http.ResponseWriter, r *http.Request) {
 			io.WriteString(w, "early")
 			http.NewResponseController(w).Flush()
-			chisession.Get(r).Set(chi.URLParam(r, "key"), chi.URLParam(r, "value"))
+			core.Key[string](chi.URLParam(r, "key")).Set(chisession.Get(r), chi.URLParam(r, "value"))
 		})
 		r.Post("/panic/{key}/{value}", func(w http.ResponseWriter, r *http.Request) {
-			chisession.Get(r).Set(chi.URLParam(r, "key"), chi.URLParam(r, "value"))
+			core.Key[string](chi.URLParam(r, "key")).Set(chisession.Get(r), chi.URLParam(r, "value"))
 			panic("chisession test: deliberate panic")
+		})
+
+		// The User manager's middleware a second time, on a subrouter.
+		r.Route("/twice", func(r chi.Router) {
+			r.Use(chisession.Middleware(env.User))
+			r.Get("/ping", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "pong") })
+			r.Get("/get/{key}", func(w http.ResponseWriter, r *http.Request) {
+				get(chisession.Get(r), w, chi.URLParam(r, "key"))
+			})
+			r.Post("/set/{key}/{value}", func(w http.ResponseWriter, r *http.Request) { set(chisession.Get(r), w, r) })
+			r.With(chisession.Middleware(env.User)).Post("/login/{user}", login) // and a third time, with With
 		})
 
 		r.Get("/r/body", func(w http.ResponseWriter, r *http.Request) { mark(r); io.WriteString(w, "body") })
@@ -214,6 +219,20 @@ func TestCompressInside(t *testing.T) {
 		if want := http.StatusText(http.StatusInternalServerError) + "\n"; body != want {
 			t.Errorf("error response body = %q; want %q", body, want)
 		}
+	})
+}
+
+// TestStoreFailureLoggedOnce runs the logging check on the README's
+// quick-start setup, where the manager's Logger alone reports the failure.
+func TestStoreFailureLoggedOnce(t *testing.T) {
+	adaptertest.LoggedOnce(t, func(_ *testing.T, env *adaptertest.Env) http.Handler {
+		r := chi.NewRouter()
+		r.Use(quietRecoverer, chisession.Middleware(env.User))
+		r.Post("/set/{key}/{value}", func(w http.ResponseWriter, r *http.Request) {
+			core.Key[string](chi.URLParam(r, "key")).Set(chisession.Get(r), chi.URLParam(r, "value"))
+		})
+		r.Post("/logout", func(w http.ResponseWriter, r *http.Request) { chisession.Get(r).Destroy() })
+		return r
 	})
 }
 

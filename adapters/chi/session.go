@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/sessionkit/sessionkit/core"
+	"github.com/sessionkit/sessionkit/core/adapterkit"
 )
 
 var errNoSession = fmt.Errorf("chisession: no session in this request's context; add r.Use(chisession.Middleware(mgr)) before the route: %w", core.ErrNoSession)
@@ -15,7 +16,7 @@ var errNoSession = fmt.Errorf("chisession: no session in this request's context;
 // an error wrapping core.ErrNoSession that says how to install it.
 func Get(r *http.Request) *core.Session {
 	if r == nil {
-		return core.Unavailable(errNoSession)
+		return adapterkit.Unavailable(errNoSession)
 	}
 	return FromContext(r.Context())
 }
@@ -24,12 +25,7 @@ func Get(r *http.Request) *core.Session {
 // for code that has a context rather than the request. It never returns
 // nil, as Get.
 func FromContext(ctx context.Context) *core.Session {
-	if ctx != nil {
-		if s, ok := core.Bound(ctx); ok {
-			return s
-		}
-	}
-	return core.Unavailable(errNoSession)
+	return adapterkit.FromContext(ctx, nil, errNoSession)
 }
 
 // GetFor returns the session that mgr's Middleware bound to r, for apps
@@ -38,12 +34,20 @@ func FromContext(ctx context.Context) *core.Session {
 // with an error wrapping core.ErrNoSession.
 func GetFor(r *http.Request, mgr *core.Manager) *core.Session {
 	if mgr == nil {
-		return core.Unavailable(fmt.Errorf("chisession: GetFor: nil *core.Manager: %w", core.ErrNoSession))
+		return adapterkit.Unavailable(fmt.Errorf("chisession: GetFor: nil *core.Manager: %w", core.ErrNoSession))
 	}
+	var ctx context.Context
 	if r != nil {
-		if s, ok := mgr.Bound(r.Context()); ok {
-			return s
-		}
+		ctx = r.Context()
 	}
-	return core.Unavailable(fmt.Errorf("chisession: no session of %v in this request's context; add chisession.Middleware(mgr) for this manager before the route: %w", mgr, core.ErrNoSession))
+	return adapterkit.FromContext(ctx, mgr, noSessionOf{mgr})
+}
+
+// noSessionOf is GetFor's error without mgr's middleware, formatted only
+// if read.
+type noSessionOf struct{ mgr *core.Manager }
+
+func (noSessionOf) Unwrap() error { return core.ErrNoSession }
+func (e noSessionOf) Error() string {
+	return fmt.Sprintf("chisession: no session of %v in this request's context; add chisession.Middleware(mgr) for this manager before the route: %v", e.mgr, core.ErrNoSession)
 }

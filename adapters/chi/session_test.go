@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	chisession "github.com/sessionkit/sessionkit/adapters/chi"
-	"github.com/sessionkit/sessionkit/internal/adaptertest"
+	"github.com/sessionkit/sessionkit/core/adaptertest"
 )
 
 // TestNoSessionEdgeCases covers accessor inputs no route can produce: they

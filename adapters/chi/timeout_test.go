@@ -12,7 +12,7 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 	chisession "github.com/sessionkit/sessionkit/adapters/chi"
 	"github.com/sessionkit/sessionkit/core"
-	"github.com/sessionkit/sessionkit/internal/adaptertest"
+	"github.com/sessionkit/sessionkit/core/adaptertest"
 )
 
 // TestTimeout runs handlers past middleware.Timeout's deadline, with the
@@ -23,11 +23,11 @@ func TestTimeout(t *testing.T) {
 	slow := func(write bool) http.HandlerFunc {
 		return func(w http.ResponseWriter, r *http.Request) {
 			s := chisession.Get(r)
-			if _, err := core.Get[string](s, "seed"); err != nil {
-				t.Errorf("core.Get before the deadline: %v", err)
+			if core.Key[string]("seed").Get(s); s.Err() != nil {
+				t.Errorf("Get before the deadline: %v", s.Err())
 			}
 			if write {
-				s.Set("slow", r.URL.Path)
+				core.Key[string]("slow").Set(s, r.URL.Path)
 			}
 			<-r.Context().Done()
 		}
@@ -40,10 +40,11 @@ func TestTimeout(t *testing.T) {
 	})
 	r.Group(func(r chi.Router) {
 		r.Use(chisession.Middleware(env.User))
-		r.Post("/seed", func(w http.ResponseWriter, r *http.Request) { chisession.Get(r).Set("seed", "planted") })
+		r.Post("/seed", func(w http.ResponseWriter, r *http.Request) {
+			core.Key[string]("seed").Set(chisession.Get(r), "planted")
+		})
 		r.Get("/get/{key}", func(w http.ResponseWriter, r *http.Request) {
-			v, _ := core.Get[string](chisession.Get(r), chi.URLParam(r, "key"))
-			io.WriteString(w, v)
+			io.WriteString(w, core.Key[string](chi.URLParam(r, "key")).Get(chisession.Get(r)))
 		})
 		r.With(middleware.Timeout(limit)).Get("/inside/write", slow(true))
 	})

@@ -28,16 +28,12 @@ func Example() {
 
 	e := echo.New()
 	e.Use(middleware.Recover(), echosession.Middleware(mgr))
+	views := core.Key[int]("views") // usually a package variable
 	e.POST("/count", func(c echo.Context) error {
 		s := echosession.Get(c)
-		n, err := core.Get[int](s, "views")
-		if err != nil {
-			return err
-		}
-		if err := s.Set("views", n+1); err != nil {
-			return err
-		}
-		return c.JSON(http.StatusOK, map[string]int{"views": n + 1})
+		n := views.Get(s) + 1
+		views.Set(s, n)
+		return c.JSON(http.StatusOK, map[string]int{"views": n})
 	})
 
 	srv := httptest.NewServer(e)

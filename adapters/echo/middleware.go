@@ -7,6 +7,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 	"github.com/sessionkit/sessionkit/core"
+	"github.com/sessionkit/sessionkit/core/adapterkit"
 )
 
 // Config configures MiddlewareWithConfig.
@@ -25,36 +26,22 @@ func Middleware(mgr *core.Manager) echo.MiddlewareFunc {
 }
 
 // MiddlewareWithConfig binds a session from cfg.Manager to each request and
-// commits it just before the response headers are written: on the first
-// WriteHeader, Write, Flush or Hijack, or, when the handler wrote nothing,
-// as the middleware returns, so that the response Echo's HTTPErrorHandler
-// renders for a returned error carries the cookie too. Handlers read the
-// session with Get, or GetFor when the app runs several managers.
+// commits it just before the headers are written: on the first WriteHeader,
+// Write, Flush or Hijack, or as the middleware returns if nothing was
+// written, so the response Echo's HTTPErrorHandler renders carries the
+// cookie too. It wraps Response.Writer, since Response.Flush and Hijack skip
+// Before hooks. Handlers read the session with Get, or GetFor.
 //
-// Store errors become an *echo.HTTPError with status 500, the generic
-// message "Internal Server Error" and the cause set as Internal, so Echo's
-// HTTPErrorHandler and logger see them while the store's text never reaches
-// the client (unless Echo runs in Debug mode, whose error handler shows
-// every error). When the commit fails as the handler starts writing, the
-// handler's output is discarded, and once it returns the middleware returns
-// that error, so Echo's HTTPErrorHandler writes the 500 on an untouched
-// response. A change made after the headers were sent that cannot be
-// persisted is returned the same way, wrapping core.ErrHeadersSent: Echo's
-// default error handler leaves the committed response alone, and request
-// loggers such as middleware.Logger record the error.
+// A session failure is logged once through the manager's Config.Logger and
+// returned as a generic 500 *echo.HTTPError whose Internal is the cause
+// (joined with the handler's own error, if another): the store's text never
+// reaches the client outside Debug mode. If the commit fails as the handler
+// writes, its output is discarded and Echo writes the 500 afresh. A change
+// after the headers that cannot be persisted wraps core.ErrHeadersSent.
 //
-// Echo's Response.Before hooks are not used for the commit: Response.Flush
-// and Response.Hijack reach the underlying writer without running them, so
-// the middleware wraps Response.Writer instead, for the duration of the
-// handler.
-//
-// If the handler panics, the session is not committed. Install
-// middleware.Recover before this middleware so that the panic passes
-// through it. Changes made by the HTTPErrorHandler itself are not saved:
-// the session has been committed by the time it runs.
-//
-// MiddlewareWithConfig panics if cfg.Manager is nil, at construction, as
-// Echo's own middleware do for invalid configuration.
+// Installed twice for one manager (e.Use and a group's), the inner one
+// passes through. A panicking handler's session is not committed: install
+// middleware.Recover first. It panics if cfg.Manager is nil.
 func MiddlewareWithConfig(cfg Config) echo.MiddlewareFunc {
 	if cfg.Manager == nil {
 		panic("echosession: Config.Manager is nil; pass the *core.Manager returned by core.New")
@@ -62,7 +49,6 @@ func MiddlewareWithConfig(cfg Config) echo.MiddlewareFunc {
 	if cfg.Skipper == nil {
 		cfg.Skipper = middleware.DefaultSkipper
 	}
-	mgr := cfg.Manager
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			if cfg.Skipper(c) {
@@ -70,36 +56,37 @@ func MiddlewareWithConfig(cfg Config) echo.MiddlewareFunc {
 			}
 			res := c.Response()
 			orig := res.Writer
-			s, r := mgr.Begin(orig, c.Request())
-			c.SetRequest(r)
-			var failed error
-			hw := s.Wrap(orig, func(_ http.ResponseWriter, err error) { failed = err })
-			res.Writer = hw
-			done := false
-			defer func() {
-				if !done {
-					s.Abandon()
-				}
-				res.Writer = orig
-			}()
-			err := next(c)
-			done = true
-			hw.Finish()
-			res.Writer = orig
+			var failed, err error
+			onError := func(_ http.ResponseWriter, _ *http.Request, e error) { failed = e }
+			x := adapterkit.Begin(cfg.Manager, orig, c.Request(), adapterkit.Options{OnError: onError})
+			c.SetRequest(x.Request())
+			res.Writer = x.Writer()
+			defer func() { res.Writer = orig }()
+			x.Run(func() { err = next(c) })
 			if failed == nil {
 				return err
 			}
 			if !errors.Is(failed, core.ErrHeadersSent) {
-				// Nothing reached the client: let Echo write the error
-				// response afresh, without the handler's body headers.
+				// Nothing reached the client: Echo writes the 500 afresh.
 				res.Committed, res.Status, res.Size = false, http.StatusOK, 0
-				core.DropBodyHeaders(res.Header())
+				for _, h := range []string{echo.HeaderContentType, echo.HeaderContentLength, echo.HeaderContentEncoding} {
+					res.Header().Del(h)
+				}
 			}
-			cause := failed
-			if err != nil {
-				cause = errors.Join(failed, err)
-			}
-			return echo.NewHTTPError(http.StatusInternalServerError).SetInternal(cause)
+			return echo.NewHTTPError(http.StatusInternalServerError).SetInternal(cause(failed, err))
 		}
 	}
+}
+
+// cause is the failure, joined with the handler's error unless that already
+// carries it: the error of a Hijack that failed to commit, say, or a Save
+// that met the same store failure.
+func cause(failed, err error) error {
+	switch {
+	case err == nil || errors.Is(failed, err) || err.Error() == failed.Error():
+		return failed
+	case errors.Is(err, failed):
+		return err
+	}
+	return errors.Join(failed, err)
 }

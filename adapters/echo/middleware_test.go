@@ -8,13 +8,14 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 	echosession "github.com/sessionkit/sessionkit/adapters/echo"
 	"github.com/sessionkit/sessionkit/core"
-	"github.com/sessionkit/sessionkit/internal/adaptertest"
+	"github.com/sessionkit/sessionkit/core/adaptertest"
 )
 
 const (
@@ -67,8 +68,10 @@ func newApp(t *testing.T, env *adaptertest.Env) http.Handler {
 	e := newEcho(env)
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisablePrintStack: true}))
 	e.GET("/nosession", func(c echo.Context) error {
-		e1 := echosession.Get(c).Set("k", "v")
-		e2 := echosession.GetFor(c, env.User).Set("k", "v")
+		s1, s2 := echosession.Get(c), echosession.GetFor(c, env.User)
+		core.Key[string]("k").Set(s1, "v")
+		core.Key[string]("k").Set(s2, "v")
+		e1, e2 := s1.Err(), s2.Err()
 		if !errors.Is(e1, core.ErrNoSession) || !errors.Is(e2, core.ErrNoSession) {
 			return c.String(http.StatusInternalServerError, fmt.Sprintf("want ErrNoSession; got %v and %v", e1, e2))
 		}
@@ -76,7 +79,7 @@ func newApp(t *testing.T, env *adaptertest.Env) http.Handler {
 	})
 
 	sessions := []echo.MiddlewareFunc{echosession.Middleware(env.Admin), echosession.Middleware(env.User)}
-	mark := func(c echo.Context) { echosession.Get(c).Set("path", c.Request().URL.Path) }
+	mark := func(c echo.Context) { core.Key[string]("path").Set(echosession.Get(c), c.Request().URL.Path) }
 	writeCompressible := func(c echo.Context) error { mark(c); return c.String(http.StatusOK, compressible) }
 	e.Group("/gzip", append([]echo.MiddlewareFunc{middleware.Gzip()}, sessions...)...).GET("/body", writeCompressible)
 
@@ -84,14 +87,16 @@ func newApp(t *testing.T, env *adaptertest.Env) http.Handler {
 	g.GET("/r/gzip-inside", writeCompressible, middleware.Gzip())
 	g.GET("/r/gzip-inside-nocontent", func(c echo.Context) error { mark(c); return c.NoContent(http.StatusNoContent) }, middleware.Gzip())
 	get := func(s *core.Session, c echo.Context) error {
-		v, err := core.Get[string](s, c.Param("key"))
-		if err != nil {
-			v = "handler-saw: " + err.Error()
-		}
-		return c.String(http.StatusOK, v)
+		return c.String(http.StatusOK, core.Key[string](c.Param("key")).Get(s))
 	}
 	set := func(s *core.Session, c echo.Context) error {
-		s.Set(c.Param("key"), c.Param("value"))
+		core.Key[string](c.Param("key")).Set(s, c.Param("value"))
+		return c.String(http.StatusOK, "ok")
+	}
+	login := func(c echo.Context) error {
+		s := echosession.Get(c)
+		s.Regenerate()
+		core.Key[string]("user").Set(s, c.Param("user"))
 		return c.String(http.StatusOK, "ok")
 	}
 	g.GET("/ping", func(c echo.Context) error { return c.String(http.StatusOK, "pong") })
@@ -100,41 +105,36 @@ func newApp(t *testing.T, env *adaptertest.Env) http.Handler {
 	g.GET("/admin/get/:key", func(c echo.Context) error { return get(echosession.GetFor(c, env.Admin), c) })
 	g.POST("/set/:key/:value", func(c echo.Context) error { return set(echosession.Get(c), c) })
 	g.POST("/admin/set/:key/:value", func(c echo.Context) error { return set(echosession.GetFor(c, env.Admin), c) })
-	g.GET("/keys", func(c echo.Context) error {
-		keys := echosession.Get(c).Keys()
-		if keys == nil {
-			keys = []string{}
-		}
-		return c.JSON(http.StatusOK, keys)
-	})
-	g.POST("/login/:user", func(c echo.Context) error {
-		s := echosession.Get(c)
-		s.Regenerate()
-		s.Set("user", c.Param("user"))
-		return c.String(http.StatusOK, "ok")
-	})
+	g.GET("/keys", func(c echo.Context) error { return c.JSON(http.StatusOK, echosession.Get(c).Keys()) })
+	g.POST("/login/:user", login)
 	g.POST("/logout", func(c echo.Context) error {
 		echosession.Get(c).Destroy()
 		return c.String(http.StatusOK, "ok")
 	})
 	g.POST("/flash/:msg", func(c echo.Context) error {
-		echosession.Get(c).Set("flash", c.Param("msg"))
+		core.Key[string]("flash").Set(echosession.Get(c), c.Param("msg"))
 		return c.Redirect(http.StatusSeeOther, "/flash")
 	})
 	g.GET("/flash", func(c echo.Context) error {
-		msg, _ := core.Pop[string](echosession.Get(c), "flash")
-		return c.String(http.StatusOK, msg)
+		return c.String(http.StatusOK, core.Key[string]("flash").Pop(echosession.Get(c)))
 	})
 	g.POST("/late/:key/:value", func(c echo.Context) error {
 		c.Response().Write([]byte("early"))
 		c.Response().Flush()
-		echosession.Get(c).Set(c.Param("key"), c.Param("value"))
+		core.Key[string](c.Param("key")).Set(echosession.Get(c), c.Param("value"))
 		return nil
 	})
 	g.POST("/panic/:key/:value", func(c echo.Context) error {
-		echosession.Get(c).Set(c.Param("key"), c.Param("value"))
+		core.Key[string](c.Param("key")).Set(echosession.Get(c), c.Param("value"))
 		panic("echosession test: deliberate panic")
 	})
+
+	// The User manager's middleware a second time, on a group.
+	twice := g.Group("/twice", echosession.Middleware(env.User))
+	twice.GET("/ping", func(c echo.Context) error { return c.String(http.StatusOK, "pong") })
+	twice.GET("/get/:key", func(c echo.Context) error { return get(echosession.Get(c), c) })
+	twice.POST("/set/:key/:value", func(c echo.Context) error { return set(echosession.Get(c), c) })
+	twice.POST("/login/:user", login)
 
 	g.GET("/r/json", func(c echo.Context) error { mark(c); return c.JSON(http.StatusOK, map[string]bool{"ok": true}) })
 	g.GET("/r/string", func(c echo.Context) error { mark(c); return c.String(http.StatusCreated, "created") })
@@ -182,23 +182,42 @@ func TestStoreErrorIsHTTPError(t *testing.T) {
 		also    error // an error the handler returned, to be kept
 	}{
 		{"Written", func(c echo.Context) error {
-			echosession.Get(c).Set("k", "v")
+			core.Key[string]("k").Set(echosession.Get(c), "v")
 			return c.String(http.StatusOK, "handler output")
 		}, nil},
 		{"NothingWritten", func(c echo.Context) error {
-			echosession.Get(c).Set("k", "v")
+			core.Key[string]("k").Set(echosession.Get(c), "v")
 			return nil
 		}, nil},
 		{"HandlerError", func(c echo.Context) error {
-			echosession.Get(c).Set("k", "v")
+			core.Key[string]("k").Set(echosession.Get(c), "v")
 			return errHandler
 		}, errHandler},
+		// The handler returns errors that carry the failure already.
+		{"HijackError", func(c echo.Context) error {
+			core.Key[string]("k").Set(echosession.Get(c), "v")
+			_, _, err := c.Response().Hijack()
+			return err
+		}, nil},
+		{"SaveError", func(c echo.Context) error {
+			s := echosession.Get(c)
+			core.Key[string]("k").Set(s, "v")
+			return s.Save(c.Request().Context())
+		}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			env := adaptertest.NewEnv(t, adaptertest.Options{})
-			e := newEcho(env)
+			e := echo.New()
+			var mu sync.Mutex
+			var errs []error // what Echo's HTTPErrorHandler saw
+			e.HTTPErrorHandler = func(err error, c echo.Context) {
+				mu.Lock()
+				errs = append(errs, err)
+				mu.Unlock()
+				e.DefaultHTTPErrorHandler(err, c)
+			}
 			e.POST("/set", tt.handler, echosession.Middleware(env.User))
 			c := adaptertest.Serve(t, func(*testing.T, *adaptertest.Env) http.Handler { return e }, env)
 			env.Store().SetFailing(true)
@@ -207,7 +226,9 @@ func TestStoreErrorIsHTTPError(t *testing.T) {
 			if resp.StatusCode != http.StatusInternalServerError || body != want {
 				t.Errorf("POST /set with a failing store = %d %q; want 500 %q", resp.StatusCode, body, want)
 			}
-			errs := env.Errors()
+			env.WaitError(t, core.ErrSave) // the request is over
+			mu.Lock()
+			defer mu.Unlock()
 			if len(errs) != 1 {
 				t.Fatalf("HTTPErrorHandler saw %v; want one error", errs)
 			}
@@ -221,11 +242,42 @@ func TestStoreErrorIsHTTPError(t *testing.T) {
 			if tt.also != nil && !errors.Is(he.Internal, tt.also) {
 				t.Errorf("HTTPError.Internal = %v; want it to keep the handler's error %v", he.Internal, tt.also)
 			}
+			if n := strings.Count(he.Error(), adaptertest.StoreFailureText); n != 1 {
+				t.Errorf("HTTPError = %q names the cause %d times; want once", he.Error(), n)
+			}
+			logged := 0
+			for _, r := range env.Logged() {
+				if r.Message == "sessionkit: session error" {
+					logged++
+				}
+			}
+			if logged != 1 {
+				t.Errorf("logged %d session errors; want 1", logged)
+			}
 		})
 	}
 }
 
 var errHandler = errors.New("handler failed")
+
+// TestStoreFailureLoggedOnce runs the logging check on the README's
+// quick-start setup: echo.New() without a logger middleware, where nothing
+// but the manager's Logger would report the failure.
+func TestStoreFailureLoggedOnce(t *testing.T) {
+	adaptertest.LoggedOnce(t, func(_ *testing.T, env *adaptertest.Env) http.Handler {
+		e := echo.New()
+		e.Use(middleware.Recover(), echosession.Middleware(env.User))
+		e.POST("/set/:key/:value", func(c echo.Context) error {
+			core.Key[string](c.Param("key")).Set(echosession.Get(c), c.Param("value"))
+			return nil
+		})
+		e.POST("/logout", func(c echo.Context) error {
+			echosession.Get(c).Destroy()
+			return c.NoContent(http.StatusOK)
+		})
+		return e
+	})
+}
 
 func TestSkipper(t *testing.T) {
 	env := adaptertest.NewEnv(t, adaptertest.Options{})
@@ -235,8 +287,9 @@ func TestSkipper(t *testing.T) {
 		Skipper: func(c echo.Context) bool { return c.Path() == "/skipped" },
 	}))
 	handler := func(c echo.Context) error {
-		if err := echosession.Get(c).Set("k", "v"); err != nil {
-			return c.String(http.StatusOK, err.Error())
+		s := echosession.Get(c)
+		if core.Key[string]("k").Set(s, "v"); s.Err() != nil {
+			return c.String(http.StatusOK, s.Err().Error())
 		}
 		return c.String(http.StatusOK, "set")
 	}

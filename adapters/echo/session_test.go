@@ -6,7 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 	echosession "github.com/sessionkit/sessionkit/adapters/echo"
-	"github.com/sessionkit/sessionkit/internal/adaptertest"
+	"github.com/sessionkit/sessionkit/core/adaptertest"
 )
 
 // TestNoSessionEdgeCases covers accessor inputs no route can produce: they

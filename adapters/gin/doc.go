@@ -2,29 +2,14 @@
 // session to each request and commits it just before gin writes the
 // response headers, so the cookie arrives on every kind of response.
 //
-// A minimal program:
+//	var views = core.Key[int]("views")
 //
-//	mgr, err := core.New(core.Config{Secrets: [][]byte{secret}}) // secret: 32+ random bytes
-//	if err != nil {
-//		log.Fatal(err)
-//	}
-//	defer mgr.Close()
 //	r := gin.New()
-//	r.Use(gin.Recovery(), ginsession.Middleware(mgr))
+//	r.Use(gin.Recovery(), ginsession.Middleware(mgr)) // mgr from core.New
 //	r.POST("/count", func(c *gin.Context) {
 //		s := ginsession.Get(c)
-//		n, err := core.Get[int](s, "views")
-//		if err == nil {
-//			err = s.Set("views", n+1)
-//		}
-//		if err != nil {
-//			c.AbortWithError(http.StatusInternalServerError, err)
-//			return
-//		}
-//		c.JSON(http.StatusOK, gin.H{"views": n + 1})
+//		n := views.Get(s) + 1
+//		views.Set(s, n) // a store error becomes a 500 at the commit
+//		c.JSON(http.StatusOK, gin.H{"views": n})
 //	})
-//	r.Run("localhost:8080")
-//
-// Install gin.Recovery (or any recovery middleware) before Middleware, so
-// that a panicking handler's session is abandoned rather than committed.
 package ginsession

@@ -1,99 +1,134 @@
 package ginsession
 
 import (
+	"bufio"
+	"context"
 	"errors"
+	"fmt"
+	"io"
+	"net"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 	"github.com/sessionkit/sessionkit/core"
+	"github.com/sessionkit/sessionkit/core/adapterkit"
 )
 
 // Option configures Middleware.
 type Option func(*options)
+type options struct{ onError func(*gin.Context, error) }
 
-type options struct {
-	onError func(*gin.Context, error)
-}
-
-// WithErrorHandler replaces the default error handling.
-//
-// The handler is called when the session cannot be loaded or committed
-// before the response headers are sent; it must write the response, through
-// c as usual, and whatever the route's handler writes afterwards is
-// discarded. The Content-Length, Content-Type and Content-Encoding headers
-// the route's handler may have set are removed before it is called. It is
-// also called, with an error wrapping core.ErrHeadersSent, when a change
-// made after the headers went out could not be persisted; the response can
-// no longer change then, and anything written is discarded.
-//
-// The default records the error with c.Error, so gin's logger and error
-// middleware see it, and responds 500 with {"error":"Internal Server
-// Error"}; the store's error text never reaches the client. A nil handler
-// keeps the default.
+// WithErrorHandler replaces the default error handling (a nil h keeps it). h
+// answers, through c, a failed load or commit before the headers, with the
+// route's body headers removed, or, with err wrapping core.ErrHeadersSent, a
+// later change not persisted; the route's output is discarded. err is already
+// logged. The default calls c.Error(err) and responds 500 {"error":"Internal Server Error"}.
 func WithErrorHandler(h func(c *gin.Context, err error)) Option {
-	return func(o *options) {
-		if h != nil {
-			o.onError = h
-		}
-	}
+	return func(o *options) { o.onError = h }
 }
 
 func defaultErrorHandler(c *gin.Context, err error) {
 	_ = c.Error(err)
-	if errors.Is(err, core.ErrHeadersSent) {
-		return
+	if !errors.Is(err, core.ErrHeadersSent) {
+		c.AbortWithStatusJSON(http.StatusInternalServerError, gin.H{"error": http.StatusText(http.StatusInternalServerError)})
 	}
-	c.AbortWithStatusJSON(http.StatusInternalServerError, gin.H{"error": http.StatusText(http.StatusInternalServerError)})
 }
 
 // Middleware binds a session from mgr to each request and commits it just
-// before gin writes the response headers: on the first write, flush,
-// hijack or bodiless render, or after the handlers return if they wrote
-// nothing. A failed commit becomes the error handler's response (see
-// WithErrorHandler). Handlers read the session with Get, or GetFor when the
-// app runs several managers.
-//
-// An internal redirect with engine.HandleContext keeps the session: the
-// nested run of the chain reuses it and commits it before its response.
-//
-// If a handler panics, the session is not committed. Install gin.Recovery
-// before this middleware so that the panic passes through it.
-//
-// Middleware panics if mgr is nil, at construction, like gin's own
-// constructors for impossible configuration.
+// before gin sends the headers, or after the handlers if they wrote nothing.
+// Installed twice for one manager, the inner one passes through; HandleContext
+// reuses the session. Install gin.Recovery first. It panics if mgr is nil.
 func Middleware(mgr *core.Manager, opts ...Option) gin.HandlerFunc {
 	if mgr == nil {
 		panic("ginsession: Middleware: nil *core.Manager; pass the manager returned by core.New")
 	}
-	o := options{onError: defaultErrorHandler}
+	var o options
 	for _, opt := range opts {
 		if opt != nil {
 			opt(&o)
 		}
 	}
-	return func(c *gin.Context) {
-		orig := c.Writer
-		// engine.HandleContext (an internal redirect) runs the chain again
-		// on the same request, with gin's own writer back in c.Writer. The
-		// request already carries this manager's session: keep it, so the
-		// nested run commits it before its response goes out.
-		s, ok := mgr.Bound(c.Request.Context())
-		if !ok {
-			s, c.Request = mgr.Begin(orig, c.Request)
-		}
-		w := &writer{ResponseWriter: orig, c: c, s: s, onError: o.onError}
-		c.Writer = w
-		done := false
-		defer func() {
-			if !done {
-				s.Abandon()
-			}
-			c.Writer = orig
-		}()
-		c.Next()
-		done = true
-		// Before returning, so that the engine's final WriteHeaderNow
-		// carries the cookie of a handler that wrote nothing.
-		w.finish()
+	if o.onError == nil {
+		o.onError = defaultErrorHandler
 	}
+	return func(c *gin.Context) {
+		if w, ok := c.Writer.(*writer); ok && w.mgr == mgr {
+			c.Next() // installed twice: the outer one serves the request
+			return
+		}
+		orig := c.Writer
+		w := &writer{ResponseWriter: orig, mgr: mgr}
+		w.x = adapterkit.Begin(mgr, orig, c.Request, adapterkit.Options{LazyWriteHeader: true,
+			OnError: func(to http.ResponseWriter, _ *http.Request, err error) {
+				out, ok := to.(gin.ResponseWriter)
+				if !ok { // the headers are gone: discard what is written
+					out = &writer{ResponseWriter: orig, out: to, x: w.x}
+				}
+				c.Writer = out
+				defer func() { c.Writer = w }()
+				o.onError(c, err)
+			}})
+		w.out, c.Request, c.Writer = w.x.Writer(), w.x.Request(), w
+		defer func() { c.Writer = orig }()
+		w.x.Run(func() { // Finish precedes the engine's last WriteHeaderNow
+			if c.Next(); orig.Written() { // around this middleware (HandleContext)
+				w.x.HeadersSent()
+			}
+		})
+	}
+}
+
+// writer is c.Writer while the chain runs: gin's writer, writing through
+// the kit's commit-once writer out; gin sends the headers in WriteHeaderNow.
+type writer struct {
+	gin.ResponseWriter
+	out http.ResponseWriter
+	x   adapterkit.Exchange
+	mgr *core.Manager
+}
+
+func (w *writer) WriteHeaderNow() {
+	if w.x.Commit() {
+		w.ResponseWriter.WriteHeaderNow()
+	}
+}
+
+func (w *writer) WriteHeader(code int)                { w.out.WriteHeader(code) }
+func (w *writer) Write(b []byte) (int, error)         { return w.out.Write(b) }
+func (w *writer) WriteString(s string) (int, error)   { return io.WriteString(w.out, s) }
+func (w *writer) ReadFrom(r io.Reader) (int64, error) { return io.Copy(w.out, r) }
+func (w *writer) Flush()                              { _ = http.NewResponseController(w.out).Flush() }
+func (w *writer) Unwrap() http.ResponseWriter         { return w.out }
+func (w *writer) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	return http.NewResponseController(w.out).Hijack()
+}
+
+var errNoSession = fmt.Errorf("ginsession: no session on this *gin.Context; add r.Use(ginsession.Middleware(mgr)) before the route: %w", core.ErrNoSession)
+
+// Get returns the session the innermost Middleware bound to c; never nil:
+// without one, its operations fail with a core.ErrNoSession saying why.
+func Get(c *gin.Context) *core.Session { return adapterkit.FromContext(ctx(c), nil, errNoSession) }
+
+// GetFor returns the session that mgr's Middleware bound to c, for apps
+// that run several managers (user and admin sessions, say); never nil.
+func GetFor(c *gin.Context, mgr *core.Manager) *core.Session {
+	if mgr == nil {
+		return adapterkit.Unavailable(fmt.Errorf("ginsession: GetFor: nil *core.Manager: %w", core.ErrNoSession))
+	}
+	return adapterkit.FromContext(ctx(c), mgr, noSessionOf{mgr})
+}
+
+func ctx(c *gin.Context) context.Context {
+	if c == nil || c.Request == nil {
+		return nil
+	}
+	return c.Request.Context()
+}
+
+// noSessionOf is GetFor's error without mgr's middleware, formatted if read.
+type noSessionOf struct{ mgr *core.Manager }
+
+func (noSessionOf) Unwrap() error { return core.ErrNoSession }
+func (e noSessionOf) Error() string {
+	return fmt.Sprintf("ginsession: no session of %v on this *gin.Context; add ginsession.Middleware(mgr) for this manager before the route: %v", e.mgr, core.ErrNoSession)
 }

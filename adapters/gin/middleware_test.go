@@ -13,7 +13,7 @@ import (
 	"github.com/gin-gonic/gin"
 	ginsession "github.com/sessionkit/sessionkit/adapters/gin"
 	"github.com/sessionkit/sessionkit/core"
-	"github.com/sessionkit/sessionkit/internal/adaptertest"
+	"github.com/sessionkit/sessionkit/core/adaptertest"
 )
 
 const fileContent = "served by c.File\n"
@@ -56,8 +56,10 @@ func newApp(t *testing.T, env *adaptertest.Env) http.Handler {
 		}
 	})
 	r.GET("/nosession", func(c *gin.Context) {
-		e1 := ginsession.Get(c).Set("k", "v")
-		e2 := ginsession.GetFor(c, env.User).Set("k", "v")
+		s1, s2 := ginsession.Get(c), ginsession.GetFor(c, env.User)
+		core.Key[string]("k").Set(s1, "v")
+		core.Key[string]("k").Set(s2, "v")
+		e1, e2 := s1.Err(), s2.Err()
 		if !errors.Is(e1, core.ErrNoSession) || !errors.Is(e2, core.ErrNoSession) {
 			c.String(http.StatusInternalServerError, "want ErrNoSession; got %v and %v", e1, e2)
 			return
@@ -67,14 +69,16 @@ func newApp(t *testing.T, env *adaptertest.Env) http.Handler {
 
 	g := r.Group("/", ginsession.Middleware(env.Admin), ginsession.Middleware(env.User))
 	get := func(s *core.Session, c *gin.Context) {
-		v, err := core.Get[string](s, c.Param("key"))
-		if err != nil {
-			v = "handler-saw: " + err.Error()
-		}
-		c.String(http.StatusOK, v)
+		c.String(http.StatusOK, core.Key[string](c.Param("key")).Get(s))
 	}
 	set := func(s *core.Session, c *gin.Context) {
-		s.Set(c.Param("key"), c.Param("value"))
+		core.Key[string](c.Param("key")).Set(s, c.Param("value"))
+		c.String(http.StatusOK, "ok")
+	}
+	login := func(c *gin.Context) {
+		s := ginsession.Get(c)
+		s.Regenerate()
+		core.Key[string]("user").Set(s, c.Param("user"))
 		c.String(http.StatusOK, "ok")
 	}
 	g.GET("/ping", func(c *gin.Context) { c.String(http.StatusOK, "pong") })
@@ -83,42 +87,37 @@ func newApp(t *testing.T, env *adaptertest.Env) http.Handler {
 	g.GET("/admin/get/:key", func(c *gin.Context) { get(ginsession.GetFor(c, env.Admin), c) })
 	g.POST("/set/:key/:value", func(c *gin.Context) { set(ginsession.Get(c), c) })
 	g.POST("/admin/set/:key/:value", func(c *gin.Context) { set(ginsession.GetFor(c, env.Admin), c) })
-	g.GET("/keys", func(c *gin.Context) {
-		keys := ginsession.Get(c).Keys()
-		if keys == nil {
-			keys = []string{}
-		}
-		c.JSON(http.StatusOK, keys)
-	})
-	g.POST("/login/:user", func(c *gin.Context) {
-		s := ginsession.Get(c)
-		s.Regenerate()
-		s.Set("user", c.Param("user"))
-		c.String(http.StatusOK, "ok")
-	})
+	g.GET("/keys", func(c *gin.Context) { c.JSON(http.StatusOK, ginsession.Get(c).Keys()) })
+	g.POST("/login/:user", login)
 	g.POST("/logout", func(c *gin.Context) {
 		ginsession.Get(c).Destroy()
 		c.String(http.StatusOK, "ok")
 	})
 	g.POST("/flash/:msg", func(c *gin.Context) {
-		ginsession.Get(c).Set("flash", c.Param("msg"))
+		core.Key[string]("flash").Set(ginsession.Get(c), c.Param("msg"))
 		c.Redirect(http.StatusSeeOther, "/flash")
 	})
 	g.GET("/flash", func(c *gin.Context) {
-		msg, _ := core.Pop[string](ginsession.Get(c), "flash")
-		c.String(http.StatusOK, msg)
+		c.String(http.StatusOK, core.Key[string]("flash").Pop(ginsession.Get(c)))
 	})
 	g.POST("/late/:key/:value", func(c *gin.Context) {
 		c.String(http.StatusOK, "early")
 		c.Writer.Flush()
-		ginsession.Get(c).Set(c.Param("key"), c.Param("value"))
+		core.Key[string](c.Param("key")).Set(ginsession.Get(c), c.Param("value"))
 	})
 	g.POST("/panic/:key/:value", func(c *gin.Context) {
-		ginsession.Get(c).Set(c.Param("key"), c.Param("value"))
+		core.Key[string](c.Param("key")).Set(ginsession.Get(c), c.Param("value"))
 		panic("ginsession test: deliberate panic")
 	})
 
-	mark := func(c *gin.Context) { ginsession.Get(c).Set("path", c.Request.URL.Path) }
+	// The User manager's middleware a second time, on a group.
+	twice := g.Group("/twice", ginsession.Middleware(env.User))
+	twice.GET("/ping", func(c *gin.Context) { c.String(http.StatusOK, "pong") })
+	twice.GET("/get/:key", func(c *gin.Context) { get(ginsession.Get(c), c) })
+	twice.POST("/set/:key/:value", func(c *gin.Context) { set(ginsession.Get(c), c) })
+	twice.POST("/login/:user", login)
+
+	mark := func(c *gin.Context) { core.Key[string]("path").Set(ginsession.Get(c), c.Request.URL.Path) }
 	g.GET("/r/json", func(c *gin.Context) { mark(c); c.JSON(http.StatusOK, gin.H{"ok": true}) })
 	g.GET("/r/string", func(c *gin.Context) { mark(c); c.String(http.StatusCreated, "created") })
 	g.GET("/r/data", func(c *gin.Context) { mark(c); c.Data(http.StatusOK, "application/octet-stream", []byte{1, 2, 3}) })
@@ -168,7 +167,7 @@ func TestDefaultErrorResponse(t *testing.T) {
 	r := gin.New()
 	r.Use(ginsession.Middleware(env.User))
 	r.POST("/set", func(c *gin.Context) {
-		ginsession.Get(c).Set("k", "v")
+		core.Key[string]("k").Set(ginsession.Get(c), "v")
 		c.String(http.StatusOK, "ok")
 	})
 	c := adaptertest.Serve(t, func(*testing.T, *adaptertest.Env) http.Handler { return r }, env)
@@ -183,6 +182,46 @@ func TestDefaultErrorResponse(t *testing.T) {
 	}
 }
 
+// TestStoreFailureLoggedOnce runs the logging check on the README's
+// quick-start setup: gin.New() without gin.Logger, where nothing but the
+// manager's Logger would report the failure.
+func TestStoreFailureLoggedOnce(t *testing.T) {
+	adaptertest.LoggedOnce(t, func(_ *testing.T, env *adaptertest.Env) http.Handler {
+		r := gin.New()
+		r.Use(gin.Recovery(), ginsession.Middleware(env.User))
+		r.POST("/set/:key/:value", func(c *gin.Context) {
+			core.Key[string](c.Param("key")).Set(ginsession.Get(c), c.Param("value"))
+		})
+		r.POST("/logout", func(c *gin.Context) { ginsession.Get(c).Destroy() })
+		return r
+	})
+}
+
+// TestDefaultErrorHandlerRecordsTheError: the default error handler hands
+// the failure to gin's own error path, c.Errors, once.
+func TestDefaultErrorHandlerRecordsTheError(t *testing.T) {
+	env := adaptertest.NewEnv(t, adaptertest.Options{})
+	var got []error
+	r := gin.New()
+	r.Use(func(c *gin.Context) {
+		c.Next()
+		for _, e := range c.Errors {
+			got = append(got, e.Err)
+		}
+	}, ginsession.Middleware(env.User))
+	r.POST("/logout", func(c *gin.Context) { ginsession.Get(c).Destroy() })
+	r.POST("/set", func(c *gin.Context) { core.Key[string]("k").Set(ginsession.Get(c), "v") })
+	c := adaptertest.Serve(t, func(*testing.T, *adaptertest.Env) http.Handler { return r }, env)
+	c.Post("/set")
+	env.Store().FailOn(adaptertest.OpDelete)
+	if resp, _ := c.Do(http.MethodPost, "/logout", nil); resp.StatusCode != http.StatusInternalServerError {
+		t.Errorf("POST /logout with a failing Delete = %d; want 500", resp.StatusCode)
+	}
+	if len(got) != 1 || !errors.Is(got[0], core.ErrSave) || !errors.Is(got[0], adaptertest.ErrStoreDown) {
+		t.Errorf("c.Errors = %v; want one error wrapping core.ErrSave and the store's error", got)
+	}
+}
+
 func TestWithErrorHandler(t *testing.T) {
 	env := adaptertest.NewEnv(t, adaptertest.Options{})
 	var got []error
@@ -192,7 +231,7 @@ func TestWithErrorHandler(t *testing.T) {
 		c.String(http.StatusServiceUnavailable, "try later")
 	})))
 	r.POST("/set", func(c *gin.Context) {
-		ginsession.Get(c).Set("k", "v")
+		core.Key[string]("k").Set(ginsession.Get(c), "v")
 		c.String(http.StatusOK, "handler output")
 	})
 	c := adaptertest.Serve(t, func(*testing.T, *adaptertest.Env) http.Handler { return r }, env)
@@ -213,25 +252,18 @@ func TestHandleContextKeepsTheSession(t *testing.T) {
 	env := adaptertest.NewEnv(t, adaptertest.Options{})
 	r := gin.New()
 	r.Use(ginsession.Middleware(env.User))
-	r.POST("/anon", func(c *gin.Context) { ginsession.Get(c).Set("k", "anon") })
+	r.POST("/anon", func(c *gin.Context) { core.Key[string]("k").Set(ginsession.Get(c), "anon") })
 	r.POST("/login", func(c *gin.Context) {
 		s := ginsession.Get(c)
-		if err := s.Regenerate(); err != nil {
-			c.AbortWithError(http.StatusInternalServerError, err)
-			return
-		}
-		s.Set("user", "alice")
+		s.Regenerate()
+		core.Key[string]("user").Set(s, "alice")
 		c.Request.URL.Path, c.Request.Method = "/me", http.MethodGet
 		r.HandleContext(c)
-		s.Set("after", "forward") // persisted late, on the established cookie
+		core.Key[string]("after").Set(s, "forward") // persisted late, on the established cookie
 	})
-	r.GET("/me", func(c *gin.Context) {
-		u, _ := core.Get[string](ginsession.Get(c), "user")
-		c.String(http.StatusOK, u)
-	})
+	r.GET("/me", func(c *gin.Context) { c.String(http.StatusOK, core.Key[string]("user").Get(ginsession.Get(c))) })
 	r.GET("/get/:key", func(c *gin.Context) {
-		v, _ := core.Get[string](ginsession.Get(c), c.Param("key"))
-		c.String(http.StatusOK, v)
+		c.String(http.StatusOK, core.Key[string](c.Param("key")).Get(ginsession.Get(c)))
 	})
 	c := adaptertest.Serve(t, func(*testing.T, *adaptertest.Env) http.Handler { return r }, env)
 	c.Post("/anon")
@@ -265,7 +297,7 @@ func TestHandleContextReportsAFailedCommitOnce(t *testing.T) {
 	})))
 	r.GET("/me", func(c *gin.Context) { c.String(http.StatusOK, "me") })
 	r.POST("/forward", func(c *gin.Context) {
-		ginsession.Get(c).Set("k", func() {})
+		core.Key[func()]("k").Set(ginsession.Get(c), func() {})
 		c.Request.URL.Path, c.Request.Method = "/me", http.MethodGet
 		r.HandleContext(c)
 	})
@@ -290,9 +322,9 @@ func TestHandleContextOutsideTheGroup(t *testing.T) {
 		wantErr bool
 	}{
 		{"untouched", func(s *core.Session) {}, "v", false},
-		{"set on an established session", func(s *core.Session) { s.Set("k", "changed") }, "changed", false},
+		{"set on an established session", func(s *core.Session) { core.Key[string]("k").Set(s, "changed") }, "changed", false},
 		{"logout", func(s *core.Session) { s.Destroy() }, "", true},
-		{"unencodable value", func(s *core.Session) { s.Set("k", func() {}) }, "v", true},
+		{"unencodable value", func(s *core.Session) { core.Key[func()]("k").Set(s, func() {}) }, "v", true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -303,14 +335,11 @@ func TestHandleContextOutsideTheGroup(t *testing.T) {
 			g := r.Group("/app", ginsession.Middleware(env.User, ginsession.WithErrorHandler(func(c *gin.Context, err error) {
 				errs = append(errs, err)
 			})))
-			g.POST("/seed", func(c *gin.Context) { ginsession.Get(c).Set("k", "v") })
-			g.GET("/get", func(c *gin.Context) {
-				v, _ := core.Get[string](ginsession.Get(c), "k")
-				c.String(http.StatusOK, v)
-			})
+			g.POST("/seed", func(c *gin.Context) { core.Key[string]("k").Set(ginsession.Get(c), "v") })
+			g.GET("/get", func(c *gin.Context) { c.String(http.StatusOK, core.Key[string]("k").Get(ginsession.Get(c))) })
 			g.POST("/forward", func(c *gin.Context) {
 				s := ginsession.Get(c)
-				core.Get[string](s, "k")
+				core.Key[string]("k").Get(s)
 				tc.change(s)
 				c.Request.URL.Path, c.Request.Method = "/bye", http.MethodGet
 				r.HandleContext(c)

@@ -6,7 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	ginsession "github.com/sessionkit/sessionkit/adapters/gin"
-	"github.com/sessionkit/sessionkit/internal/adaptertest"
+	"github.com/sessionkit/sessionkit/core/adaptertest"
 )
 
 // TestNoSessionEdgeCases covers accessor inputs no route can produce: they

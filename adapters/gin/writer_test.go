@@ -8,7 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 	ginsession "github.com/sessionkit/sessionkit/adapters/gin"
 	"github.com/sessionkit/sessionkit/core"
-	"github.com/sessionkit/sessionkit/internal/adaptertest"
+	"github.com/sessionkit/sessionkit/core/adaptertest"
 )
 
 // hijackApp answers /hijack by writing its own response on the hijacked
@@ -17,7 +17,7 @@ func hijackApp(t *testing.T, env *adaptertest.Env) http.Handler {
 	r := gin.New()
 	r.Use(ginsession.Middleware(env.User))
 	r.GET("/hijack", func(c *gin.Context) {
-		ginsession.Get(c).Set("k", "hijacked")
+		core.Key[string]("k").Set(ginsession.Get(c), "hijacked")
 		conn, buf, err := c.Writer.Hijack()
 		if err != nil {
 			return
@@ -29,8 +29,7 @@ func hijackApp(t *testing.T, env *adaptertest.Env) http.Handler {
 		buf.Flush()
 	})
 	r.GET("/get", func(c *gin.Context) {
-		v, _ := core.Get[string](ginsession.Get(c), "k")
-		c.String(http.StatusOK, v)
+		c.String(http.StatusOK, core.Key[string]("k").Get(ginsession.Get(c)))
 	})
 	return r
 }

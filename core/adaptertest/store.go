@@ -16,13 +16,28 @@ const StoreFailureText = "adaptertest: store detail that must stay private"
 // ErrStoreDown is the error a failing Store returns.
 var ErrStoreDown = errors.New(StoreFailureText)
 
+// Op is a set of Store methods, for FailOn.
+type Op uint8
+
+// The Store methods.
+const (
+	OpLoad Op = 1 << iota
+	OpSave
+	OpDelete
+	OpPatch
+	OpTouch
+
+	// OpAll is every method.
+	OpAll = OpLoad | OpSave | OpDelete | OpPatch | OpTouch
+)
+
 // Store is a real core.Store (and Patcher and Toucher) backed by a
-// core.MemoryStore. It counts every call it receives and, while failing,
-// returns ErrStoreDown from every call instead of delegating.
+// core.MemoryStore. It counts every call it receives and, for the methods
+// set to fail, returns ErrStoreDown instead of delegating.
 type Store struct {
 	mem     *core.MemoryStore
 	calls   atomic.Int64
-	failing atomic.Bool
+	failing atomic.Uint32 // an Op
 }
 
 // NewStore returns an empty Store. Its memory store runs no sweeper, so it
@@ -39,11 +54,28 @@ func (s *Store) Calls() int64 { return s.calls.Load() }
 func (s *Store) Reset() { s.calls.Store(0) }
 
 // SetFailing makes every later call fail (true) or succeed again (false).
-func (s *Store) SetFailing(fail bool) { s.failing.Store(fail) }
+func (s *Store) SetFailing(fail bool) {
+	if fail {
+		s.FailOn(OpAll)
+	} else {
+		s.FailOn(0)
+	}
+}
 
-func (s *Store) enter() error {
+// FailOn makes later calls of exactly the methods in ops fail, and those
+// of every other method succeed: FailOn(OpDelete) lets a session load and
+// save but not be deleted, and FailOn(0) ends every failure.
+func (s *Store) FailOn(ops Op) { s.failing.Store(uint32(ops)) }
+
+// Len reports how many live records the store holds.
+func (s *Store) Len() int {
+	n, _ := s.mem.Count(context.Background())
+	return n
+}
+
+func (s *Store) enter(op Op) error {
 	s.calls.Add(1)
-	if s.failing.Load() {
+	if Op(s.failing.Load())&op != 0 {
 		return ErrStoreDown
 	}
 	return nil
@@ -51,7 +83,7 @@ func (s *Store) enter() error {
 
 // Load implements core.Store.
 func (s *Store) Load(ctx context.Context, key string) (core.Record, bool, error) {
-	if err := s.enter(); err != nil {
+	if err := s.enter(OpLoad); err != nil {
 		return core.Record{}, false, err
 	}
 	return s.mem.Load(ctx, key)
@@ -59,7 +91,7 @@ func (s *Store) Load(ctx context.Context, key string) (core.Record, bool, error)
 
 // Save implements core.Store.
 func (s *Store) Save(ctx context.Context, key string, rec core.Record) error {
-	if err := s.enter(); err != nil {
+	if err := s.enter(OpSave); err != nil {
 		return err
 	}
 	return s.mem.Save(ctx, key, rec)
@@ -67,7 +99,7 @@ func (s *Store) Save(ctx context.Context, key string, rec core.Record) error {
 
 // Delete implements core.Store.
 func (s *Store) Delete(ctx context.Context, key string) error {
-	if err := s.enter(); err != nil {
+	if err := s.enter(OpDelete); err != nil {
 		return err
 	}
 	return s.mem.Delete(ctx, key)
@@ -75,7 +107,7 @@ func (s *Store) Delete(ctx context.Context, key string) error {
 
 // Patch implements core.Patcher.
 func (s *Store) Patch(ctx context.Context, key string, p core.Patch) (bool, error) {
-	if err := s.enter(); err != nil {
+	if err := s.enter(OpPatch); err != nil {
 		return false, err
 	}
 	return s.mem.Patch(ctx, key, p)
@@ -83,7 +115,7 @@ func (s *Store) Patch(ctx context.Context, key string, p core.Patch) (bool, erro
 
 // Touch implements core.Toucher.
 func (s *Store) Touch(ctx context.Context, key string, expiry time.Time) (bool, error) {
-	if err := s.enter(); err != nil {
+	if err := s.enter(OpTouch); err != nil {
 		return false, err
 	}
 	return s.mem.Touch(ctx, key, expiry)

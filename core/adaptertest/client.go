@@ -24,7 +24,23 @@ type Client struct {
 // NewClient returns a Client for srv with an empty cookie jar.
 func NewClient(t testing.TB, srv *httptest.Server) *Client {
 	t.Helper()
-	base, err := url.Parse(srv.URL)
+	return newClient(t, srv.URL, srv.Client().Transport, 10*time.Second)
+}
+
+// NewHandlerClient returns a Client, with an empty cookie jar, whose
+// requests are served in-process by h.ServeHTTP into an
+// httptest.ResponseRecorder: no network listener, which would block fake
+// time, so it works inside a testing/synctest bubble. Responses are never
+// streamed; use NewClient for what needs a real connection (flushes,
+// hijacks).
+func NewHandlerClient(t testing.TB, h http.Handler) *Client {
+	t.Helper()
+	return newClient(t, "http://adaptertest.example", handlerTransport{h}, 0)
+}
+
+func newClient(t testing.TB, rawURL string, tr http.RoundTripper, timeout time.Duration) *Client {
+	t.Helper()
+	base, err := url.Parse(rawURL)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,19 +49,36 @@ func NewClient(t testing.TB, srv *httptest.Server) *Client {
 		t.Fatal(err)
 	}
 	noRedirect := func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	tr := srv.Client().Transport
 	return &Client{
 		t:    t,
 		base: base,
-		hc:   &http.Client{Transport: tr, Jar: jar, CheckRedirect: noRedirect, Timeout: 10 * time.Second},
-		bare: &http.Client{Transport: tr, CheckRedirect: noRedirect, Timeout: 10 * time.Second},
+		hc:   &http.Client{Transport: tr, Jar: jar, CheckRedirect: noRedirect, Timeout: timeout},
+		bare: &http.Client{Transport: tr, CheckRedirect: noRedirect, Timeout: timeout},
 	}
 }
 
-// Serve starts the adapter's app for env and returns a client for it.
+// handlerTransport serves each request by calling h in-process.
+type handlerTransport struct{ h http.Handler }
+
+func (tr handlerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	sr := req.Clone(req.Context())
+	sr.URL = &url.URL{Path: req.URL.Path, RawPath: req.URL.RawPath, RawQuery: req.URL.RawQuery}
+	sr.RequestURI, sr.Host, sr.RemoteAddr = req.URL.RequestURI(), req.URL.Host, "192.0.2.1:1234"
+	if sr.Body == nil {
+		sr.Body = http.NoBody
+	}
+	rec := httptest.NewRecorder()
+	tr.h.ServeHTTP(rec, sr)
+	resp := rec.Result()
+	resp.Request = req
+	return resp, nil
+}
+
+// Serve starts the adapter's app for env on a real test server, Tracked
+// by env, and returns a client for it.
 func Serve(t *testing.T, newApp func(t *testing.T, env *Env) http.Handler, env *Env) *Client {
 	t.Helper()
-	srv := httptest.NewServer(newApp(t, env))
+	srv := httptest.NewServer(env.Track(newApp(t, env)))
 	t.Cleanup(srv.Close)
 	return NewClient(t, srv)
 }

@@ -10,7 +10,10 @@ import (
 type Adapter struct {
 	// NewApp builds the app under test for env, following the route
 	// contract in the package documentation. It is called once per
-	// scenario, each with its own Env.
+	// scenario, each with its own Env. The expiry scenarios call it inside
+	// a testing/synctest bubble and serve it in-process, so it must not
+	// start goroutines that outlive the test; it may call t.TempDir and
+	// t.Cleanup but not t.Run or t.Parallel.
 	NewApp func(t *testing.T, env *Env) http.Handler
 
 	// NoSessionHint is text that the errors of a session used without the
@@ -80,7 +83,9 @@ func (p Path) name() string {
 }
 
 // Run runs the whole suite against a. Scenarios run in parallel, each on
-// its own Env and server.
+// its own Env and server; the expiry scenarios run on virtual time, in a
+// testing/synctest bubble. A failing scenario is a failed test, never a
+// skip.
 func Run(t *testing.T, a Adapter) {
 	if a.NewApp == nil {
 		t.Fatal("adaptertest: Adapter.NewApp is nil")
@@ -97,6 +102,9 @@ func Run(t *testing.T, a Adapter) {
 		{"RegenerateRetiresOldCookie", testRegenerate},
 		{"DestroyClearsCookieAndRecord", testDestroy},
 		{"FlashReadOnce", testFlash},
+		{"InstalledTwiceOneSession", testTwice},
+		{"InstalledTwiceRollingLogin", testTwiceRollingLogin},
+		{"StoreFailureLoggedOnce", func(t *testing.T, a Adapter) { LoggedOnce(t, a.NewApp) }},
 		{"IdleExpiry", testIdleExpiry},
 		{"AbsoluteExpiry", testAbsoluteExpiry},
 		{"ForgedCookiesNeverReachStore", testForged},
@@ -120,4 +128,12 @@ func serve(t *testing.T, a Adapter, opts Options) (*Env, *Client) {
 	t.Helper()
 	env := NewEnv(t, opts)
 	return env, Serve(t, a.NewApp, env)
+}
+
+// serveInProcess builds a's app on a fresh Env and serves it in-process,
+// for scenarios inside a testing/synctest bubble.
+func serveInProcess(t *testing.T, a Adapter, opts Options) (*Env, *Client) {
+	t.Helper()
+	env := NewEnv(t, opts)
+	return env, NewHandlerClient(t, a.NewApp(t, env))
 }

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/sessionkit/sessionkit/core"
-	"github.com/sessionkit/sessionkit/internal/adaptertest"
+	"github.com/sessionkit/sessionkit/core/adaptertest"
 )
 
 // TestNetHTTP runs the suite against core's own net/http middleware, the
@@ -27,17 +27,36 @@ func TestNetHTTP(t *testing.T) {
 	})
 }
 
+// TestNetHTTPLoggedOnce checks a store failure under the plainest setup:
+// the middleware alone, with no recovery or logging around it.
+func TestNetHTTPLoggedOnce(t *testing.T) {
+	adaptertest.LoggedOnce(t, func(_ *testing.T, env *adaptertest.Env) http.Handler {
+		mux := http.NewServeMux()
+		mux.HandleFunc("POST /set/{key}/{value}", func(w http.ResponseWriter, r *http.Request) {
+			core.Key[string](r.PathValue("key")).Set(core.FromRequest(r), r.PathValue("value"))
+			fmt.Fprint(w, "ok")
+		})
+		mux.HandleFunc("POST /logout", func(w http.ResponseWriter, r *http.Request) {
+			core.FromRequest(r).Destroy()
+			fmt.Fprint(w, "ok")
+		})
+		return env.User.Handler(mux)
+	})
+}
+
 func newApp(t *testing.T, env *adaptertest.Env) http.Handler {
 	sess := http.NewServeMux()
 	get := func(s *core.Session, w http.ResponseWriter, key string) {
-		v, err := core.Get[string](s, key)
-		if err != nil {
-			v = "handler-saw: " + err.Error()
-		}
-		fmt.Fprint(w, v)
+		fmt.Fprint(w, core.Key[string](key).Get(s))
 	}
 	set := func(s *core.Session, w http.ResponseWriter, r *http.Request) {
-		s.Set(r.PathValue("key"), r.PathValue("value"))
+		core.Key[string](r.PathValue("key")).Set(s, r.PathValue("value"))
+		fmt.Fprint(w, "ok")
+	}
+	login := func(w http.ResponseWriter, r *http.Request) {
+		s := core.FromRequest(r)
+		s.Regenerate()
+		core.Key[string]("user").Set(s, r.PathValue("user"))
 		fmt.Fprint(w, "ok")
 	}
 	sess.HandleFunc("GET /ping", func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "pong") })
@@ -59,34 +78,28 @@ func newApp(t *testing.T, env *adaptertest.Env) http.Handler {
 	sess.HandleFunc("GET /keys", func(w http.ResponseWriter, r *http.Request) {
 		json.NewEncoder(w).Encode(core.FromRequest(r).Keys())
 	})
-	sess.HandleFunc("POST /login/{user}", func(w http.ResponseWriter, r *http.Request) {
-		s := core.FromRequest(r)
-		s.Regenerate()
-		s.Set("user", r.PathValue("user"))
-		fmt.Fprint(w, "ok")
-	})
+	sess.HandleFunc("POST /login/{user}", login)
 	sess.HandleFunc("POST /logout", func(w http.ResponseWriter, r *http.Request) {
 		core.FromRequest(r).Destroy()
 		fmt.Fprint(w, "ok")
 	})
 	sess.HandleFunc("POST /flash/{msg}", func(w http.ResponseWriter, r *http.Request) {
-		core.FromRequest(r).Set("flash", r.PathValue("msg"))
+		core.Key[string]("flash").Set(core.FromRequest(r), r.PathValue("msg"))
 		http.Redirect(w, r, "/flash", http.StatusSeeOther)
 	})
 	sess.HandleFunc("GET /flash", func(w http.ResponseWriter, r *http.Request) {
-		msg, _ := core.Pop[string](core.FromRequest(r), "flash")
-		fmt.Fprint(w, msg)
+		fmt.Fprint(w, core.Key[string]("flash").Pop(core.FromRequest(r)))
 	})
 	sess.HandleFunc("POST /late/{key}/{value}", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprint(w, "early")
 		http.NewResponseController(w).Flush()
-		core.FromRequest(r).Set(r.PathValue("key"), r.PathValue("value"))
+		core.Key[string](r.PathValue("key")).Set(core.FromRequest(r), r.PathValue("value"))
 	})
 	sess.HandleFunc("POST /panic/{key}/{value}", func(w http.ResponseWriter, r *http.Request) {
-		core.FromRequest(r).Set(r.PathValue("key"), r.PathValue("value"))
+		core.Key[string](r.PathValue("key")).Set(core.FromRequest(r), r.PathValue("value"))
 		panic("adaptertest: deliberate panic")
 	})
-	mark := func(r *http.Request) { core.FromRequest(r).Set("path", r.URL.Path) }
+	mark := func(r *http.Request) { core.Key[string]("path").Set(core.FromRequest(r), r.URL.Path) }
 	sess.HandleFunc("GET /r/body", func(w http.ResponseWriter, r *http.Request) {
 		mark(r)
 		fmt.Fprint(w, "body")
@@ -107,11 +120,25 @@ func newApp(t *testing.T, env *adaptertest.Env) http.Handler {
 		fmt.Fprint(w, "two")
 	})
 
+	// The same manager's middleware a second time, on a group.
+	twice := http.NewServeMux()
+	twice.HandleFunc("GET /twice/ping", func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "pong") })
+	twice.HandleFunc("GET /twice/get/{key}", func(w http.ResponseWriter, r *http.Request) {
+		get(core.FromRequest(r), w, r.PathValue("key"))
+	})
+	twice.HandleFunc("POST /twice/set/{key}/{value}", func(w http.ResponseWriter, r *http.Request) {
+		set(core.FromRequest(r), w, r)
+	})
+	twice.HandleFunc("POST /twice/login/{user}", login)
+	sess.Handle("/twice/", env.User.Handler(twice))
+
 	root := http.NewServeMux()
 	root.Handle("/", env.Admin.Handler(env.User.Handler(sess)))
 	root.HandleFunc("GET /nosession", func(w http.ResponseWriter, r *http.Request) {
-		e1 := core.FromRequest(r).Set("k", "v")
-		e2 := env.User.FromContext(r.Context()).Set("k", "v")
+		s1, s2 := core.FromRequest(r), env.User.FromContext(r.Context())
+		core.Key[string]("k").Set(s1, "v")
+		core.Key[string]("k").Set(s2, "v")
+		e1, e2 := s1.Err(), s2.Err()
 		if !errors.Is(e1, core.ErrNoSession) || !errors.Is(e2, core.ErrNoSession) {
 			http.Error(w, fmt.Sprintf("want ErrNoSession; got %v and %v", e1, e2), http.StatusInternalServerError)
 			return

@@ -49,27 +49,21 @@ func newSessionkitMux(string) (http.Handler, func(), error) {
 	return mgr.Handler(mux), func() { _ = mgr.Close() }, nil
 }
 
+// views is Key as sessionkit's typed key.
+var views = core.Key[int](Key)
+
 // sessionkitRead and sessionkitWrite are the handler bodies shared by the
-// net/http, gin and echo wirings of sessionkit.
+// net/http, gin and echo wirings of sessionkit. They check no error: a
+// failed load or save is sticky, and the middleware answers 500 in place
+// of the handler's response when the session commits.
 func sessionkitRead(w http.ResponseWriter, s *core.Session) {
-	n, err := core.Get[int](s, Key)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusInternalServerError)
-		return
-	}
-	writeInt(w, n)
+	writeInt(w, views.Get(s))
 }
 
 func sessionkitWrite(w http.ResponseWriter, s *core.Session) {
-	n, err := core.Get[int](s, Key)
-	if err == nil {
-		err = s.Set(Key, n+1)
-	}
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusInternalServerError)
-		return
-	}
-	writeInt(w, n+1)
+	n := views.Get(s) + 1
+	views.Set(s, n)
+	writeInt(w, n)
 }
 
 func newSCSMux(string) (http.Handler, func(), error) {

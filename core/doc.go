@@ -3,25 +3,26 @@
 //
 // A minimal program:
 //
-//	mgr, err := core.New(core.Config{Secrets: [][]byte{secret}}) // secret: 32+ random bytes
-//	if err != nil {
-//		log.Fatal(err)
-//	}
-//	defer mgr.Close()
-//	mux := http.NewServeMux()
-//	mux.HandleFunc("POST /count", func(w http.ResponseWriter, r *http.Request) {
-//		s := core.FromRequest(r)
-//		n, err := core.Get[int](s, "views") // an absent key is 0
-//		if err == nil {
-//			err = s.Set("views", n+1)
-//		}
+//	var views = core.Key[int]("views") // a typed key, declared once
+//
+//	func main() {
+//		mgr, err := core.New(core.Config{Secrets: [][]byte{secret}}) // secret: 32+ random bytes
 //		if err != nil {
-//			http.Error(w, "session unavailable", http.StatusInternalServerError)
-//			return
+//			log.Fatal(err) // a bad configuration fails here, never at request time
 //		}
-//		fmt.Fprintln(w, n+1)
-//	})
-//	http.ListenAndServe("localhost:8080", mgr.Handler(mux))
+//		defer mgr.Close()
+//		mux := http.NewServeMux()
+//		mux.HandleFunc("POST /count", func(w http.ResponseWriter, r *http.Request) {
+//			s := core.FromRequest(r)
+//			n := views.Get(s) + 1 // an absent key is 0
+//			views.Set(s, n)
+//			fmt.Fprintln(w, n)
+//		})
+//		log.Fatal(http.ListenAndServe("localhost:8080", mgr.Handler(mux)))
+//	}
+//
+// The framework adapters (adapters/gin, adapters/echo, adapters/chi)
+// install the same engine in their frameworks' idioms.
 //
 // # How a request flows
 //
@@ -35,16 +36,46 @@
 // and never reaches the store; an ID the store does not know yields a fresh
 // ID, never the client's.
 //
+// # Values and errors
+//
+// Values are read and written through typed keys (Key), encoded as JSON,
+// so any JSON-encodable value, including the application's own structs, is
+// stored without registration. Setting a key to the value it already holds
+// is not a modification.
+//
+// Errors are sticky rather than returned: a failed load, a value that
+// cannot be encoded, or a stored value that does not decode into the key's
+// type is kept and reported when the session commits, through the
+// middleware's error path (Config.ErrorHandler, a generic 500 by default),
+// so a handler needs no error check per value and never silently answers
+// with a zero value. A handler that wants to answer for such an error
+// itself, with a degraded page say, checks Session.Err (or Session.Load)
+// and then owns the error. Every failure the commit reports is logged
+// once through Config.Logger, under every adapter.
+//
+// # Expiry
+//
+// A session ends at its absolute deadline (Config.Lifetime from its
+// creation or last Regenerate) or, with Config.IdleTimeout, after that long
+// without use, whichever comes first; Session.Deadlines reports both. A
+// handler can give one session its own lifetime with Session.SetLifetime,
+// bounded by Config.MaxLifetime, and make its cookie persistent or not with
+// Session.RememberMe: together, a "remember me" login.
+//
 // # Stores
 //
 // Store is the small contract: Load, Save and Delete. Patcher, Toucher,
-// Iterator and Cleaner are optional capabilities found by type assertion.
-// MemoryStore is the embedded default; package storetest is the
-// conformance suite every store passes.
+// Iterator and Cleaner are optional capabilities (see Capabilities and
+// CapabilitiesOf); New normalises the store once, emulating Patch and
+// Touch with read-modify-write for stores that lack them. Store
+// middleware (logging, tracing, caching) embeds StoreWrapper, which keeps
+// every capability of the store it wraps. MemoryStore is the embedded
+// default; package storetest is the conformance suite every store passes.
 //
-// # Values
+// # Adapters
 //
-// Values are encoded as JSON, so any JSON-encodable value, including the
-// application's own structs, is stored without registration. Get, Lookup
-// and Pop decode into the caller's type and report a mismatch as an error.
+// The request lifecycle that framework adapters drive (begin, commit just
+// before the headers, finish, abandon on panic) is package
+// core/adapterkit, and package core/adaptertest is the behaviour suite
+// that proves an adapter. Handlers never need either.
 package core

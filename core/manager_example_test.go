@@ -49,19 +49,15 @@ func ExampleManager_Handler() {
 	}
 	defer mgr.Close()
 
+	// Keys are declared once, usually as package variables.
+	views := core.Key[int]("views")
+
 	mux := http.NewServeMux()
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s := core.FromRequest(r)
-		n, err := core.Get[int](s, "views")
-		if err != nil {
-			http.Error(w, "session unavailable", http.StatusInternalServerError)
-			return
-		}
-		if err := s.Set("views", n+1); err != nil {
-			http.Error(w, "session unavailable", http.StatusInternalServerError)
-			return
-		}
-		fmt.Fprintf(w, "views: %d\n", n+1)
+		n := views.Get(s) + 1 // an absent key is 0
+		views.Set(s, n)       // saved, and the cookie set, before the headers go out
+		fmt.Fprintf(w, "views: %d\n", n)
 	})
 
 	srv := httptest.NewServer(mgr.Handler(mux))

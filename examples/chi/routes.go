@@ -24,19 +24,19 @@ func newHandler(mgr *core.Manager) http.Handler {
 		app.ServePage(w, r, chisession.Get(r)) // pops the flash message: shown once
 	})
 	r.Route("/api", func(r chi.Router) {
+		// Handlers check no error per value: a failed load or save is
+		// sticky, and the middleware answers 500 in place of the handler's
+		// response when it commits.
 		r.Get("/views", handle(func(r *http.Request) (any, error) {
-			n, err := core.Get[int](chisession.Get(r), "views") // absent: 0
-			return map[string]int{"views": n}, err
+			return map[string]int{"views": app.Views.Get(chisession.Get(r))}, nil // absent: 0
 		}))
 		r.Post("/views", handle(func(r *http.Request) (any, error) {
 			s := chisession.Get(r)
-			n, err := core.Get[int](s, "views")
-			if err != nil {
-				return nil, err
-			}
+			n := app.Views.Get(s) + 1
 			// The middleware saves the change and sets the cookie before
 			// the response headers go out.
-			return map[string]int{"views": n + 1}, s.Set("views", n+1)
+			app.Views.Set(s, n)
+			return map[string]int{"views": n}, nil
 		}))
 
 		r.Post("/login", handle(func(r *http.Request) (any, error) {
@@ -47,17 +47,16 @@ func newHandler(mgr *core.Manager) http.Handler {
 			s := chisession.Get(r)
 			// A new session ID at login defeats session fixation; the data
 			// moves with it.
-			if err := s.Regenerate(); err != nil {
-				return nil, err
-			}
-			return map[string]string{"user": user}, s.Set("user", user)
+			s.Regenerate()
+			app.User.Set(s, user)
+			return map[string]string{"user": user}, nil
 		}))
 		r.Get("/me", handle(func(r *http.Request) (any, error) {
-			user, err := core.Get[string](chisession.Get(r), "user")
-			if err == nil && user == "" {
-				err = app.Errorf(http.StatusUnauthorized, "not logged in")
+			user := app.User.Get(chisession.Get(r))
+			if user == "" {
+				return nil, app.Errorf(http.StatusUnauthorized, "not logged in")
 			}
-			return map[string]string{"user": user}, err
+			return map[string]string{"user": user}, nil
 		}))
 		r.Post("/logout", handle(func(r *http.Request) (any, error) {
 			chisession.Get(r).Destroy() // deletes the record and clears the cookie
@@ -69,31 +68,26 @@ func newHandler(mgr *core.Manager) http.Handler {
 			if err != nil {
 				return nil, err
 			}
-			return map[string]bool{"ok": true}, chisession.Get(r).Set("flash", msg)
+			app.Flash.Set(chisession.Get(r), msg)
+			return map[string]bool{"ok": true}, nil
 		}))
 		r.Get("/flash", handle(func(r *http.Request) (any, error) {
-			msg, err := core.Pop[string](chisession.Get(r), "flash") // read and delete
-			return map[string]string{"flash": msg}, err
+			return map[string]string{"flash": app.Flash.Pop(chisession.Get(r))}, nil // read and delete
 		}))
 
 		r.Get("/kv", handle(func(r *http.Request) (any, error) {
-			s := chisession.Get(r)
-			// Keys reports no keys when the store fails; Load surfaces that.
-			if err := s.Load(r.Context()); err != nil {
-				return nil, err
-			}
-			return map[string][]string{"keys": append([]string{}, s.Keys()...)}, nil
+			return map[string][]string{"keys": chisession.Get(r).Keys()}, nil
 		}))
 		r.Get("/kv/{key}", handle(func(r *http.Request) (any, error) {
 			key := app.PathParam(r, chi.URLParam(r, "key")) // "a%2Fb" is "a/b"
 			if err := app.CheckKey(key); err != nil {
 				return nil, err
 			}
-			v, found, err := core.Lookup[string](chisession.Get(r), key)
-			if err == nil && !found {
-				err = app.Errorf(http.StatusNotFound, "no key %q in the session", key)
+			v, found := core.Key[string](key).Lookup(chisession.Get(r))
+			if !found {
+				return nil, app.Errorf(http.StatusNotFound, "no key %q in the session", key)
 			}
-			return map[string]string{"key": key, "value": v}, err
+			return map[string]string{"key": key, "value": v}, nil
 		}))
 		r.Put("/kv/{key}", handle(func(r *http.Request) (any, error) {
 			key := app.PathParam(r, chi.URLParam(r, "key")) // "a%2Fb" is "a/b"
@@ -104,15 +98,17 @@ func newHandler(mgr *core.Manager) http.Handler {
 			if err != nil {
 				return nil, err
 			}
-			return map[string]string{"key": key, "value": v}, chisession.Get(r).Set(key, v)
+			core.Key[string](key).Set(chisession.Get(r), v)
+			return map[string]string{"key": key, "value": v}, nil
 		}))
 	})
 	return r
 }
 
 // handle adapts an API handler to net/http: its value is sent as JSON, its
-// error as app.ErrorResponse says, and a form post from the page is
-// redirected back to the page.
+// error (a client error: session failures are the middleware's to report)
+// as app.ErrorResponse says, and a form post from the page is redirected
+// back to the page.
 func handle(h func(r *http.Request) (any, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		v, err := h(r)

@@ -27,26 +27,20 @@ func newHandler(mgr *core.Manager) http.Handler {
 		return nil
 	})
 	api := e.Group("/api")
+	// Handlers check no error per value: a failed load or save is sticky,
+	// and the middleware reports it when it commits, so errorHandler
+	// answers 500 in place of the handler's response.
 
 	api.GET("/views", func(c echo.Context) error {
-		n, err := core.Get[int](echosession.Get(c), "views") // absent: 0
-		if err != nil {
-			return err
-		}
-		return reply(c, echo.Map{"views": n})
+		return reply(c, echo.Map{"views": app.Views.Get(echosession.Get(c))}) // absent: 0
 	})
 	api.POST("/views", func(c echo.Context) error {
 		s := echosession.Get(c)
-		n, err := core.Get[int](s, "views")
-		if err != nil {
-			return err
-		}
-		if err := s.Set("views", n+1); err != nil {
-			return err
-		}
+		n := app.Views.Get(s) + 1
 		// The middleware saves the change and sets the cookie before Echo
 		// writes the response headers.
-		return reply(c, echo.Map{"views": n + 1})
+		app.Views.Set(s, n)
+		return reply(c, echo.Map{"views": n})
 	})
 
 	api.POST("/login", func(c echo.Context) error {
@@ -57,20 +51,13 @@ func newHandler(mgr *core.Manager) http.Handler {
 		s := echosession.Get(c)
 		// A new session ID at login defeats session fixation; the data
 		// moves with it.
-		if err := s.Regenerate(); err != nil {
-			return err
-		}
-		if err := s.Set("user", user); err != nil {
-			return err
-		}
+		s.Regenerate()
+		app.User.Set(s, user)
 		return reply(c, echo.Map{"user": user})
 	})
 	api.GET("/me", func(c echo.Context) error {
-		user, err := core.Get[string](echosession.Get(c), "user")
-		switch {
-		case err != nil:
-			return err
-		case user == "":
+		user := app.User.Get(echosession.Get(c))
+		if user == "" {
 			return echo.NewHTTPError(http.StatusUnauthorized, "not logged in")
 		}
 		return reply(c, echo.Map{"user": user})
@@ -85,37 +72,23 @@ func newHandler(mgr *core.Manager) http.Handler {
 		if err != nil {
 			return err
 		}
-		if err := echosession.Get(c).Set("flash", msg); err != nil {
-			return err
-		}
+		app.Flash.Set(echosession.Get(c), msg)
 		return reply(c, echo.Map{"ok": true})
 	})
 	api.GET("/flash", func(c echo.Context) error {
-		msg, err := core.Pop[string](echosession.Get(c), "flash") // read and delete
-		if err != nil {
-			return err
-		}
-		return reply(c, echo.Map{"flash": msg})
+		return reply(c, echo.Map{"flash": app.Flash.Pop(echosession.Get(c))}) // read and delete
 	})
 
 	api.GET("/kv", func(c echo.Context) error {
-		s := echosession.Get(c)
-		// Keys reports no keys when the store fails; Load surfaces that.
-		if err := s.Load(c.Request().Context()); err != nil {
-			return err
-		}
-		return reply(c, echo.Map{"keys": append([]string{}, s.Keys()...)})
+		return reply(c, echo.Map{"keys": echosession.Get(c).Keys()})
 	})
 	api.GET("/kv/:key", func(c echo.Context) error {
 		key := app.PathParam(c.Request(), c.Param("key")) // "a%2Fb" is "a/b"
 		if err := app.CheckKey(key); err != nil {
 			return err
 		}
-		v, found, err := core.Lookup[string](echosession.Get(c), key)
-		switch {
-		case err != nil:
-			return err
-		case !found:
+		v, found := core.Key[string](key).Lookup(echosession.Get(c))
+		if !found {
 			return echo.NewHTTPError(http.StatusNotFound, fmt.Sprintf("no key %q in the session", key))
 		}
 		return reply(c, echo.Map{"key": key, "value": v})
@@ -129,9 +102,7 @@ func newHandler(mgr *core.Manager) http.Handler {
 		if err != nil {
 			return err
 		}
-		if err := echosession.Get(c).Set(key, v); err != nil {
-			return err
-		}
+		core.Key[string](key).Set(echosession.Get(c), v)
 		return reply(c, echo.Map{"key": key, "value": v})
 	})
 	return e
@@ -147,14 +118,21 @@ func reply(c echo.Context, v echo.Map) error {
 }
 
 // errorHandler renders every error as JSON: client errors with their
-// message, anything else (a session or store failure, including the
-// *echo.HTTPError the session middleware returns) as a generic 500.
+// message, anything else as a generic 500. A 500 *echo.HTTPError is the
+// session middleware's report of a session or store failure, which the
+// manager has already logged through its Config.Logger: it is answered
+// without being logged again. Any other error is logged once, by
+// app.ErrorResponse.
 func errorHandler(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
 	var he *echo.HTTPError
-	if errors.As(err, &he) && he.Code < http.StatusInternalServerError {
+	switch {
+	case errors.As(err, &he) && he.Code >= http.StatusInternalServerError:
+		app.WriteInternalError(c.Response())
+		return
+	case errors.As(err, &he):
 		err = app.Errorf(he.Code, "%v", he.Message)
 	}
 	status, body := app.ErrorResponse(c.Request(), err)

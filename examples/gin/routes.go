@@ -27,20 +27,20 @@ func newHandler(mgr *core.Manager) http.Handler {
 		app.ServePage(c.Writer, c.Request, ginsession.Get(c)) // pops the flash message: shown once
 	})
 	api := r.Group("/api")
+	// Handlers check no error per value: a failed load or save is sticky,
+	// and the middleware answers 500 in place of the handler's response
+	// when it commits.
 
 	api.GET("/views", handle(func(c *gin.Context) (any, error) {
-		n, err := core.Get[int](ginsession.Get(c), "views") // absent: 0
-		return gin.H{"views": n}, err
+		return gin.H{"views": app.Views.Get(ginsession.Get(c))}, nil // absent: 0
 	}))
 	api.POST("/views", handle(func(c *gin.Context) (any, error) {
 		s := ginsession.Get(c)
-		n, err := core.Get[int](s, "views")
-		if err != nil {
-			return nil, err
-		}
+		n := app.Views.Get(s) + 1
 		// The middleware saves the change and sets the cookie before gin
 		// writes the response headers.
-		return gin.H{"views": n + 1}, s.Set("views", n+1)
+		app.Views.Set(s, n)
+		return gin.H{"views": n}, nil
 	}))
 
 	api.POST("/login", handle(func(c *gin.Context) (any, error) {
@@ -51,17 +51,16 @@ func newHandler(mgr *core.Manager) http.Handler {
 		s := ginsession.Get(c)
 		// A new session ID at login defeats session fixation; the data
 		// moves with it.
-		if err := s.Regenerate(); err != nil {
-			return nil, err
-		}
-		return gin.H{"user": user}, s.Set("user", user)
+		s.Regenerate()
+		app.User.Set(s, user)
+		return gin.H{"user": user}, nil
 	}))
 	api.GET("/me", handle(func(c *gin.Context) (any, error) {
-		user, err := core.Get[string](ginsession.Get(c), "user")
-		if err == nil && user == "" {
-			err = app.Errorf(http.StatusUnauthorized, "not logged in")
+		user := app.User.Get(ginsession.Get(c))
+		if user == "" {
+			return nil, app.Errorf(http.StatusUnauthorized, "not logged in")
 		}
-		return gin.H{"user": user}, err
+		return gin.H{"user": user}, nil
 	}))
 	api.POST("/logout", handle(func(c *gin.Context) (any, error) {
 		ginsession.Get(c).Destroy() // deletes the record and clears the cookie
@@ -73,31 +72,26 @@ func newHandler(mgr *core.Manager) http.Handler {
 		if err != nil {
 			return nil, err
 		}
-		return gin.H{"ok": true}, ginsession.Get(c).Set("flash", msg)
+		app.Flash.Set(ginsession.Get(c), msg)
+		return gin.H{"ok": true}, nil
 	}))
 	api.GET("/flash", handle(func(c *gin.Context) (any, error) {
-		msg, err := core.Pop[string](ginsession.Get(c), "flash") // read and delete
-		return gin.H{"flash": msg}, err
+		return gin.H{"flash": app.Flash.Pop(ginsession.Get(c))}, nil // read and delete
 	}))
 
 	api.GET("/kv", handle(func(c *gin.Context) (any, error) {
-		s := ginsession.Get(c)
-		// Keys reports no keys when the store fails; Load surfaces that.
-		if err := s.Load(c.Request.Context()); err != nil {
-			return nil, err
-		}
-		return gin.H{"keys": append([]string{}, s.Keys()...)}, nil
+		return gin.H{"keys": ginsession.Get(c).Keys()}, nil
 	}))
 	api.GET("/kv/:key", handle(func(c *gin.Context) (any, error) {
 		key := c.Param("key")
 		if err := app.CheckKey(key); err != nil {
 			return nil, err
 		}
-		v, found, err := core.Lookup[string](ginsession.Get(c), key)
-		if err == nil && !found {
-			err = app.Errorf(http.StatusNotFound, "no key %q in the session", key)
+		v, found := core.Key[string](key).Lookup(ginsession.Get(c))
+		if !found {
+			return nil, app.Errorf(http.StatusNotFound, "no key %q in the session", key)
 		}
-		return gin.H{"key": key, "value": v}, err
+		return gin.H{"key": key, "value": v}, nil
 	}))
 	api.PUT("/kv/:key", handle(func(c *gin.Context) (any, error) {
 		key := c.Param("key")
@@ -108,14 +102,16 @@ func newHandler(mgr *core.Manager) http.Handler {
 		if err != nil {
 			return nil, err
 		}
-		return gin.H{"key": key, "value": v}, ginsession.Get(c).Set(key, v)
+		core.Key[string](key).Set(ginsession.Get(c), v)
+		return gin.H{"key": key, "value": v}, nil
 	}))
 	return r
 }
 
 // handle adapts an API handler to gin: its value is sent as JSON, its
-// error as app.ErrorResponse says, and a form post from the page is
-// redirected back to the page.
+// error (a client error: session failures are the middleware's to report)
+// as app.ErrorResponse says, and a form post from the page is redirected
+// back to the page.
 func handle(h func(c *gin.Context) (any, error)) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		v, err := h(c)

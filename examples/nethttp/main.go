@@ -25,16 +25,14 @@ func main() {
 func newHandler(mgr *core.Manager) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /api/views", func(w http.ResponseWriter, r *http.Request) {
-		n, err := core.Get[int](core.FromRequest(r), "views") // absent: 0, and no cookie is set
-		app.Reply(w, r, map[string]int{"views": n}, err)
+		n := app.Views.Get(core.FromRequest(r)) // absent: 0, and no cookie is set
+		app.Reply(w, r, map[string]int{"views": n}, nil)
 	})
 	mux.HandleFunc("POST /api/views", func(w http.ResponseWriter, r *http.Request) {
 		s := core.FromRequest(r)
-		n, err := core.Get[int](s, "views")
-		if err == nil {
-			err = s.Set("views", n+1) // saved, with its cookie, before the headers go out
-		}
-		app.Reply(w, r, map[string]int{"views": n + 1}, err)
+		n := app.Views.Get(s) + 1
+		app.Views.Set(s, n) // saved, with its cookie, before the headers go out; a failure answers 500
+		app.Reply(w, r, map[string]int{"views": n}, nil)
 	})
 	return mgr.Handler(mux)
 }

@@ -1,7 +1,8 @@
 // Package app is what the example programs share, so that each of
 // examples/gin, examples/echo and examples/chi holds only its framework's
 // routing and the session calls: configuration from the environment, store
-// selection, the HTML page and the small HTTP helpers behind the JSON API.
+// selection, the session keys, the HTML page and the small HTTP helpers
+// behind the JSON API.
 //
 // A minimal program (examples/chi/main.go is this, plus its package doc):
 //
@@ -34,10 +35,22 @@
 //	GET  /api/kv         {"keys": [...]}: every key in the session, sorted
 //
 // Errors are {"error": "..."} with a 4xx status, or 500 with a generic
-// message for session and store failures, whose text is logged and never
-// sent. The kv routes refuse the keys the other routes own (views, user,
-// flash): a string stored under "views" would break GET /api/views. The page's plain HTML forms post to the API; a POST whose Accept
-// header lists text/html (what browsers send for a form submission) is
-// answered with 303 See Other to / instead of JSON, so the browser lands
-// back on the page. See FromPage.
+// message for session and store failures, whose text is logged once and
+// never sent. The kv routes refuse the keys the other routes own (views,
+// user, flash): a string stored under "views" would break GET /api/views.
+// The page's plain HTML forms post to the API; a POST whose Accept header
+// lists text/html (what browsers send for a form submission) is answered
+// with 303 See Other to / instead of JSON, so the browser lands back on the
+// page. See FromPage.
+//
+// # Sessions in the handlers
+//
+// The keys the routes share are declared once (Views, User, Flash), and
+// handlers check no error per value: a failed load or save is sticky and
+// the session middleware reports it when it commits, just before the
+// response headers go out: it logs the failure once through
+// core.Config.Logger, and a JSON 500 takes the place of the handler's
+// response (written by the manager's error handler on net/http and chi, by
+// the adapter on gin, and by the app's HTTPErrorHandler on Echo). Only the
+// HTML page checks Session.Err, to answer for a failure in its own way.
 package app

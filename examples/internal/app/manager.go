@@ -12,9 +12,10 @@ import (
 )
 
 // NewManager returns the examples' session manager for cfg and store (nil
-// means core's memory store). Session failures that reach the manager's
-// error handler, such as a failed commit, are logged to logger and answered
-// with a generic JSON 500, like the API's own errors.
+// means core's memory store). The manager logs every session failure it
+// reports, such as a failed load or commit, once to logger; its error
+// handler then answers with a generic JSON 500, like the API's own errors,
+// and logs nothing more.
 func NewManager(cfg Config, store core.Store, logger *slog.Logger) (*core.Manager, error) {
 	mgr, err := core.New(core.Config{
 		Secrets:     cfg.Secrets,
@@ -23,9 +24,8 @@ func NewManager(cfg Config, store core.Store, logger *slog.Logger) (*core.Manage
 		Lifetime:    cfg.Lifetime,
 		Logger:      logger,
 		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
-			logger.ErrorContext(r.Context(), "session error", "error", err, "method", r.Method, "path", r.URL.Path)
 			if !errors.Is(err, core.ErrHeadersSent) {
-				WriteJSON(w, http.StatusInternalServerError, errorBody(internalError))
+				WriteInternalError(w)
 			}
 		},
 	})

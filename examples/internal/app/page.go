@@ -22,29 +22,21 @@ type Page struct {
 }
 
 // ReadPage reads the page's data from the session. It pops the flash
-// message, so the page shows it once.
-func ReadPage(s *core.Session) (Page, error) {
-	views, err := core.Get[int](s, "views")
-	if err != nil {
-		return Page{}, err
-	}
-	user, err := core.Get[string](s, "user")
-	if err != nil {
-		return Page{}, err
-	}
-	flash, err := core.Pop[string](s, "flash")
-	if err != nil {
-		return Page{}, err
-	}
-	return Page{Views: views, User: user, Flash: flash}, nil
+// message, so the page shows it once. Errors are sticky: check s.Err
+// afterwards.
+func ReadPage(s *core.Session) Page {
+	return Page{Views: Views.Get(s), User: User.Get(s), Flash: Flash.Pop(s)}
 }
 
 // ServePage writes the HTML page for session s. html/template escapes
-// everything the page shows. A session failure is logged and answered
-// with a plain 500.
+// everything the page shows. The page answers for a session failure
+// itself, with a plain-text 500 rather than the API's JSON: it checks
+// s.Err, which makes the error its own, so the session middleware neither
+// reports nor logs it again, and ErrorResponse logs it once.
 func ServePage(w http.ResponseWriter, r *http.Request, s *core.Session) {
+	p := ReadPage(s)
 	var buf bytes.Buffer
-	p, err := ReadPage(s)
+	err := s.Err() // a failed load, or a stored value of the wrong type
 	if err == nil {
 		err = pageTemplate.Execute(&buf, p)
 	}

@@ -22,13 +22,10 @@ func TestServePageEscapesAndPopsFlash(t *testing.T) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /seed", func(w http.ResponseWriter, r *http.Request) {
 		s := core.FromRequest(r)
-		if err := s.Set("user", `<i>eve</i>`); err != nil {
-			t.Error(err)
-		}
-		if err := s.Set("flash", `"hi" & <b>bye</b>`); err != nil {
-			t.Error(err)
-		}
-		if err := s.Set("views", 3); err != nil {
+		User.Set(s, `<i>eve</i>`)
+		Flash.Set(s, `"hi" & <b>bye</b>`)
+		Views.Set(s, 3)
+		if err := s.Err(); err != nil {
 			t.Error(err)
 		}
 	})

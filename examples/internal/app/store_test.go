@@ -117,14 +117,18 @@ func openForTest(t *testing.T, cfg Config) *core.Manager {
 func roundTrip(t *testing.T, mgr *core.Manager) {
 	t.Helper()
 	mux := http.NewServeMux()
+	k := core.Key[string]("k")
 	mux.HandleFunc("POST /set", func(w http.ResponseWriter, r *http.Request) {
-		if err := core.FromRequest(r).Set("k", "stored"); err != nil {
+		s := core.FromRequest(r)
+		k.Set(s, "stored")
+		if err := s.Err(); err != nil {
 			http.Error(w, err.Error(), http.StatusInternalServerError)
 		}
 	})
 	mux.HandleFunc("GET /get", func(w http.ResponseWriter, r *http.Request) {
-		v, err := core.Get[string](core.FromRequest(r), "k")
-		if err != nil {
+		s := core.FromRequest(r)
+		v := k.Get(s)
+		if err := s.Err(); err != nil {
 			http.Error(w, err.Error(), http.StatusInternalServerError)
 			return
 		}

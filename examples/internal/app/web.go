@@ -11,6 +11,8 @@ import (
 	"net/url"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/sessionkit/sessionkit/core"
 )
 
 // Limits on what clients may store.
@@ -39,19 +41,28 @@ func Errorf(status int, format string, args ...any) error {
 }
 
 // ErrorResponse returns the status and JSON body for err. An *Error is
-// sent as it is; anything else, a session or store failure above all, is
-// logged with slog.Default and becomes a 500 whose body says nothing of the
-// cause.
+// sent as it is; anything else becomes a 500 whose body says nothing of
+// the cause, and is logged with slog.Default, except a failed session
+// load: the session middleware logs every store failure once through
+// core.Config.Logger, including one the handler took on with Session.Err.
 func ErrorResponse(r *http.Request, err error) (int, map[string]string) {
 	var e *Error
 	if errors.As(err, &e) {
 		return e.Status, errorBody(e.Message)
 	}
-	slog.ErrorContext(r.Context(), "request failed", "error", err, "method", r.Method, "path", r.URL.Path)
+	if !errors.Is(err, core.ErrLoad) {
+		slog.ErrorContext(r.Context(), "request failed", "error", err, "method", r.Method, "path", r.URL.Path)
+	}
 	return http.StatusInternalServerError, errorBody(internalError)
 }
 
 func errorBody(msg string) map[string]string { return map[string]string{"error": msg} }
+
+// WriteInternalError answers 500 with the generic JSON error body, for a
+// failure that has already been logged.
+func WriteInternalError(w http.ResponseWriter) {
+	WriteJSON(w, http.StatusInternalServerError, errorBody(internalError))
+}
 
 // WriteJSON writes v as a JSON response with the status.
 func WriteJSON(w http.ResponseWriter, status int, v any) {
@@ -147,7 +158,7 @@ func PathParam(r *http.Request, raw string) string {
 
 // reserved are the session keys the other routes own: the kv routes store
 // strings, so letting them overwrite "views" would break GET /api/views.
-var reserved = map[string]bool{"views": true, "user": true, "flash": true}
+var reserved = map[string]bool{Views.Name(): true, User.Name(): true, Flash.Name(): true}
 
 // CheckKey returns a 400 *Error for a key the kv routes must not use: one
 // of the keys the other routes own (views, user, flash), or one longer than

@@ -33,20 +33,23 @@ type server struct {
 // fresh manager and memory store that t's cleanup closes, and returns the
 // server's URL. The browser test drives it.
 func Serve(t *testing.T, newHandler func(*core.Manager) http.Handler) string {
-	return start(t, newHandler, nil).url
+	return start(t, newHandler, nil, nil).url
 }
 
-// start serves newHandler's handler over store; nil means a new memory
-// store.
-func start(t *testing.T, newHandler func(*core.Manager) http.Handler, store core.Store) *server {
+// start serves newHandler's handler over store, with the manager logging
+// to logger; nil means a new memory store and a discarding logger.
+func start(t *testing.T, newHandler func(*core.Manager) http.Handler, store core.Store, logger *slog.Logger) *server {
 	t.Helper()
 	if store == nil {
 		mem := core.NewMemoryStore(core.MemoryStoreOptions{})
 		t.Cleanup(func() { mem.Close() })
 		store = mem
 	}
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
 	secret := []byte("contract-test-secret-0123456789abcdef")
-	mgr, err := app.NewManager(app.Config{Secrets: [][]byte{secret}}, store, slog.New(slog.DiscardHandler))
+	mgr, err := app.NewManager(app.Config{Secrets: [][]byte{secret}}, store, logger)
 	if err != nil {
 		t.Fatalf("app.NewManager: %v", err)
 	}

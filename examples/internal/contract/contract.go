@@ -18,7 +18,7 @@ func Run(t *testing.T, newHandler func(*core.Manager) http.Handler) {
 	for _, f := range flows {
 		t.Run(f.name, func(t *testing.T) {
 			t.Parallel()
-			srv := start(t, newHandler, nil)
+			srv := start(t, newHandler, nil, nil)
 			c := srv.client(t)
 			for _, s := range f.steps {
 				s.run(t, c)

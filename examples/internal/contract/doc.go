@@ -6,7 +6,12 @@
 // Each example's main_test.go is:
 //
 //	func TestContract(t *testing.T) {
+//		t.Parallel()
 //		contract.Run(t, newHandler)
+//	}
+//
+//	func TestLogsEachFailureOnce(t *testing.T) {
+//		contract.LogsEachFailureOnce(t, newHandler)
 //	}
 //
 // Every subtest starts its own server (httptest, a memory store, a

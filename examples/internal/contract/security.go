@@ -11,7 +11,7 @@ import (
 // testLoginRegenerates: login moves the session to a new ID and keeps its
 // data; the pre-login cookie no longer opens anything (session fixation).
 func testLoginRegenerates(t *testing.T, newHandler func(*core.Manager) http.Handler) {
-	srv := start(t, newHandler, nil)
+	srv := start(t, newHandler, nil, nil)
 	c := srv.client(t)
 	step{req: post("/api/views"), status: 200, json: `{"views": 1}`, cookie: setsCookie}.run(t, c)
 	before := c.cookie()
@@ -35,7 +35,7 @@ func testLoginRegenerates(t *testing.T, newHandler func(*core.Manager) http.Hand
 // testLogoutDestroys: logout clears the cookie and deletes the record, so
 // a copy of the old cookie finds nothing.
 func testLogoutDestroys(t *testing.T, newHandler func(*core.Manager) http.Handler) {
-	srv := start(t, newHandler, nil)
+	srv := start(t, newHandler, nil, nil)
 	c := srv.client(t)
 	step{req: post("/api/login", "user", "alice"), status: 200, cookie: setsCookie}.run(t, c)
 	step{req: put("/api/kv/color", "blue"), status: 200}.run(t, c)
@@ -64,7 +64,7 @@ func testLogoutDestroys(t *testing.T, newHandler func(*core.Manager) http.Handle
 // testCookieAttributes: the session cookie is HttpOnly, SameSite=Lax and
 // scoped to the whole site.
 func testCookieAttributes(t *testing.T, newHandler func(*core.Manager) http.Handler) {
-	c := start(t, newHandler, nil).client(t)
+	c := start(t, newHandler, nil, nil).client(t)
 	r := step{req: post("/api/views"), status: 200, cookie: setsCookie}.run(t, c)
 	ck := r.setCookie
 	if ck == nil {

@@ -39,17 +39,7 @@ func (s step) run(t *testing.T, c *client) response {
 	if bytes.Contains(r.body, []byte(leakMarker)) {
 		t.Errorf("%v body = %s; it leaks the store's error", s.req, r.body)
 	}
-	if s.json != "" || s.isErr {
-		if !r.isJSON() {
-			t.Errorf("%v Content-Type = %q; want application/json", s.req, r.header.Get("Content-Type"))
-		}
-	}
-	if s.json != "" && !r.jsonEqual(s.json) {
-		t.Errorf("%v body = %s; want %s", s.req, bytes.TrimSpace(r.body), s.json)
-	}
-	if s.isErr && r.errorMessage() == "" {
-		t.Errorf(`%v body = %s; want {"error": "<message>"}`, s.req, bytes.TrimSpace(r.body))
-	}
+	s.checkJSON(t, r)
 	if s.status == 303 {
 		if loc := r.header.Get("Location"); loc != "/" {
 			t.Errorf("%v Location = %q; want %q", s.req, loc, "/")
@@ -68,6 +58,23 @@ func (s step) run(t *testing.T, c *client) response {
 	}
 	checkCookie(t, s.req, r, s.cookie)
 	return r
+}
+
+// checkJSON checks the JSON body the step wants, if any.
+func (s step) checkJSON(t *testing.T, r response) {
+	t.Helper()
+	if s.json == "" && !s.isErr {
+		return
+	}
+	if !r.isJSON() {
+		t.Errorf("%v Content-Type = %q; want application/json", s.req, r.header.Get("Content-Type"))
+	}
+	if s.json != "" && !r.jsonEqual(s.json) {
+		t.Errorf("%v body = %s; want %s", s.req, bytes.TrimSpace(r.body), s.json)
+	}
+	if s.isErr && r.errorMessage() == "" {
+		t.Errorf(`%v body = %s; want {"error": "<message>"}`, s.req, bytes.TrimSpace(r.body))
+	}
 }
 
 func checkCookie(t *testing.T, req request, r response, want cookieWant) {

@@ -13,11 +13,14 @@ import (
 	"github.com/sessionkit/sessionkit/core"
 )
 
-func ExampleGet() {
-	// Any JSON-encodable type works, with no registration.
+func ExampleKey() {
+	// Any type encoding/json handles works, with no registration. A key is
+	// declared once, usually as a package variable, and used in one line
+	// wherever the value is read or written.
 	type Cart struct {
 		Items []string
 	}
+	cartKey := core.Key[Cart]("cart")
 
 	secret := make([]byte, 32)
 	rand.Read(secret)
@@ -30,23 +33,18 @@ func ExampleGet() {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /cart/{item}", func(w http.ResponseWriter, r *http.Request) {
 		s := core.FromRequest(r)
-		cart, err := core.Get[Cart](s, "cart") // an absent key yields an empty Cart
-		if err != nil {
-			http.Error(w, "session unavailable", http.StatusInternalServerError)
-			return
-		}
+		cart := cartKey.Get(s) // an absent key yields an empty Cart
 		cart.Items = append(cart.Items, r.PathValue("item"))
-		if err := s.Set("cart", cart); err != nil {
-			http.Error(w, "session unavailable", http.StatusInternalServerError)
-		}
+		cartKey.Set(s, cart) // a failure to save answers 500 when the session commits
 	})
 	mux.HandleFunc("GET /cart", func(w http.ResponseWriter, r *http.Request) {
-		cart, err := core.Get[Cart](core.FromRequest(r), "cart")
-		if err != nil {
-			http.Error(w, "session unavailable", http.StatusInternalServerError)
-			return
+		s := core.FromRequest(r)
+		// A key's name may also be chosen at run time.
+		theme, ok := core.Key[string]("theme").Lookup(s)
+		if !ok {
+			theme = "light"
 		}
-		fmt.Fprintln(w, cart.Items)
+		fmt.Fprintln(w, cartKey.Get(s).Items, theme)
 	})
 
 	srv := httptest.NewServer(mgr.Handler(mux))
@@ -67,10 +65,10 @@ func ExampleGet() {
 	defer resp.Body.Close()
 	io.Copy(os.Stdout, resp.Body)
 	// Output:
-	// [apple pear]
+	// [apple pear] light
 }
 
-func ExamplePop() {
+func ExampleKey_Pop() {
 	secret := make([]byte, 32)
 	rand.Read(secret)
 	mgr, err := core.New(core.Config{Secrets: [][]byte{secret}})
@@ -79,23 +77,16 @@ func ExamplePop() {
 	}
 	defer mgr.Close()
 
+	flash := core.Key[string]("flash")
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /settings", func(w http.ResponseWriter, r *http.Request) {
 		// ... save the settings, then leave a message for the next page.
-		if err := core.FromRequest(r).Set("flash", "Settings saved."); err != nil {
-			http.Error(w, "session unavailable", http.StatusInternalServerError)
-			return
-		}
+		flash.Set(core.FromRequest(r), "Settings saved.")
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 	})
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		// Pop reads the message and removes it: it shows once.
-		msg, err := core.Pop[string](core.FromRequest(r), "flash")
-		if err != nil {
-			http.Error(w, "session unavailable", http.StatusInternalServerError)
-			return
-		}
-		fmt.Fprintf(w, "flash: %q\n", msg)
+		fmt.Fprintf(w, "flash: %q\n", flash.Pop(core.FromRequest(r)))
 	})
 
 	srv := httptest.NewServer(mgr.Handler(mux))

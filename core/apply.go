@@ -32,25 +32,54 @@ func (s *Session) commit(ctx context.Context, now time.Time, d detachment) error
 			return err
 		}
 	}
-	p := s.st.plan(&s.m.cfg, now, s.m.touchesPaused(now))
-	if d == detached && p.touchesStore() {
-		// Built only when a store call is made, so a request with nothing
-		// to commit pays nothing for it.
-		ctx = context.WithoutCancel(ctx)
+	for {
+		unread, touch := s.st.load == unloaded, s.st.touch
+		p := s.st.plan(&s.m.cfg, now, s.m.pauses.paused(s.st.key, now))
+		actx := ctx
+		if d == detached && p.touchesStore() {
+			// Built only when a store call is made, so a request with
+			// nothing to commit pays nothing for it.
+			actx = context.WithoutCancel(ctx)
+		}
+		res := s.m.apply(actx, &p)
+		n, err := s.st.settle(&p, res, now)
+		// An unread session's touch found no record: the token sent first
+		// was stale; touch the live session a later token names, if any.
+		if unread && p.op == opTouch && !res.found && res.err == nil && s.nextCandidate(now) {
+			s.st.touch = touch // that touch found nothing to move
+			continue
+		}
+		s.report(ctx, n, &p, res, now)
+		return err
 	}
-	res := s.m.apply(ctx, &p)
-	n, err := s.st.settle(&p, res, now)
+}
+
+// nextCandidate adopts the next verified token of the request, if any.
+func (s *Session) nextCandidate(now time.Time) bool {
+	id, c, pos := s.m.verify(s.req, now, s.st.candidate+1)
+	if c == clientNone {
+		return false
+	}
+	s.st.adopt(id, c, pos, s.m.codec.storeKey(id.id))
+	return true
+}
+
+// report logs what settle noticed.
+func (s *Session) report(ctx context.Context, n notice, p *plan, res outcome, now time.Time) {
 	switch n {
 	case noticeTouchFailed:
-		// The record keeps its old expiry; throttled touches pause for a
-		// TouchInterval so an outage costs one timeout per interval, not
-		// one per request.
-		s.m.pauseTouches(now)
+		// The record keeps its old expiry; this session's throttled
+		// touches pause for a TouchInterval, so an outage costs one
+		// timeout per interval, not one per request.
+		s.m.pauses.pause(p.key, now.Add(s.m.cfg.TouchInterval))
 		s.m.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "sessionkit: idle touch failed", slog.Any("error", res.err))
+	case noticeNone:
+		if p.op == opTouch && res.written {
+			s.m.pauses.resume(p.key)
+		}
 	case noticeEnded:
 		s.m.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "sessionkit: session ended by another request before this one committed; its changes were discarded")
 	}
-	return err
 }
 
 // apply carries out p against the store.
@@ -79,7 +108,9 @@ func (m *Manager) apply(ctx context.Context, p *plan) (res outcome) {
 	}
 	res.written = res.found && res.err == nil
 	if res.err == nil && p.order == retireAfterSave && (p.op == opNone || res.found) {
-		res.retired, res.err = m.retire(ctx, p.retired)
+		// A save that made room has retired some already.
+		n, err := m.retire(ctx, p.retired[res.retired:])
+		res.retired, res.err = res.retired+n, err
 	}
 	return res
 }

@@ -14,9 +14,10 @@ const (
 	CanTouch                            // Toucher: expiry moves without a rewrite
 	CanIterate                          // Iterator: Range and Count
 	CanCleanup                          // Cleaner: on-demand expiry sweeps
+	CanPop                              // Popper: atomic get-and-delete of one value
 )
 
-const allCapabilities = CanPatch | CanTouch | CanIterate | CanCleanup
+const allCapabilities = CanPatch | CanTouch | CanIterate | CanCleanup | CanPop
 
 // Has reports whether c includes every capability of want.
 func (c Capabilities) Has(want Capabilities) bool { return c&want == want }
@@ -24,7 +25,7 @@ func (c Capabilities) Has(want Capabilities) bool { return c&want == want }
 // String lists the capabilities, e.g. "Patch|Touch", or "none".
 func (c Capabilities) String() string {
 	var names []string
-	for i, n := range []string{"Patch", "Touch", "Iterate", "Cleanup"} {
+	for i, n := range []string{"Patch", "Touch", "Iterate", "Cleanup", "Pop"} {
 		if c&(1<<i) != 0 {
 			names = append(names, n)
 		}
@@ -61,6 +62,9 @@ func implemented(s Store) Capabilities {
 	}
 	if _, ok := s.(Cleaner); ok {
 		c |= CanCleanup
+	}
+	if _, ok := s.(Popper); ok {
+		c |= CanPop
 	}
 	return c
 }

@@ -71,7 +71,9 @@ type Config struct {
 	// MaxLifetime bounds the lifetimes handlers set with
 	// Session.SetLifetime, for example 30 days to allow "remember me"
 	// logins. The default is Lifetime, so sessions can be made shorter but
-	// not longer. It may not be less than Lifetime.
+	// not longer. It may not be less than Lifetime. Lowering it ends the
+	// sessions whose lifetime exceeds the new maximum: their cookies are
+	// treated as absent.
 	MaxLifetime time.Duration
 
 	// IdleTimeout ends a session after this long without activity. Zero,
@@ -102,20 +104,42 @@ type Config struct {
 	Cookie CookieConfig
 
 	// TrustProxy makes SecureAuto trust the X-Forwarded-Proto header. Only
-	// enable it behind a proxy that sets that header. The default is false.
+	// enable it behind a proxy that sets that header. When the header holds
+	// several values (several lines, or "https, http"), the last one
+	// counts: the one the proxy nearest the app added; values further left
+	// come from hops further out, the client included, and prove nothing.
+	// The default is false.
 	TrustProxy bool
 
 	// Header, when set, also reads the session token from this request
-	// header (taking precedence over the cookie) and writes the token into
-	// the same response header whenever it is issued or rotated, for API
-	// clients that do not keep cookies. Clients must keep the token from
-	// every response that carries the header: the token records the last
-	// idle touch, so a client that sticks to an old token looks idle, costs
-	// a store touch on every request and, with IdleTimeout, is logged out
-	// while active. After Destroy the response carries the header with an
-	// empty value: the client should drop its token. The default is ""
-	// (cookies only).
+	// header (taking precedence over the cookie) for API clients that do
+	// not keep cookies, and writes the token into the same response header
+	// whenever it is issued or rotated, but only to clients identified by
+	// the header, or that sent it (empty, before they have a token) with no
+	// session cookie: an API client asks for header transport that way. A
+	// request that carries the HttpOnly cookie never gets the token in a
+	// header, even when a page script adds the header to its own fetch, so
+	// an XSS cannot read the token from a response. Clients must keep the token from every response that
+	// carries the header: the token records the last idle touch, so a
+	// client that sticks to an old token looks idle, costs a store touch on
+	// every request and, with IdleTimeout, is logged out while active.
+	// After Destroy the response carries the header with an empty value:
+	// the client should drop its token. The default is "" (cookies only).
 	Header string
+
+	// Limits bound what one session may hold. Exceeding one is an error
+	// wrapping ErrTooLarge, kept by Key.Set and reported at the commit, so
+	// nothing is truncated and nothing already stored is lost. The
+	// defaults are DefaultLimits.
+	Limits Limits
+
+	// AllowSharedCaching leaves alone the cache headers of responses whose
+	// handler used the session without changing the cookie. By default
+	// such a response is personal: it gets Vary: Cookie and, unless the
+	// handler set a Cache-Control of its own, Cache-Control: private, so a
+	// shared cache never serves one user's page to another. Responses that
+	// set the cookie are always marked private. The default is false.
+	AllowSharedCaching bool
 
 	// IDGenerator returns a new session ID. The default draws 256 bits from
 	// crypto/rand and encodes them URL-safe (43 characters). A custom
@@ -144,6 +168,35 @@ type Config struct {
 	// session ID, a cookie or a secret. The default is slog.Default(); use
 	// a logger with a discarding handler to silence it.
 	Logger *slog.Logger
+}
+
+// Limits bound the size of one session. A zero field takes its default
+// from DefaultLimits; a negative one means no limit.
+type Limits struct {
+	// ValueBytes bounds the JSON encoding of one value. The default is
+	// 64 KiB.
+	ValueBytes int
+	// Keys bounds the number of keys. The default is 128.
+	Keys int
+	// SessionBytes bounds the session's keys and values together. The
+	// default is 256 KiB.
+	SessionBytes int
+}
+
+// DefaultLimits are the limits New uses for zero fields of Config.Limits.
+var DefaultLimits = Limits{ValueBytes: 64 << 10, Keys: 128, SessionBytes: 256 << 10}
+
+func (l Limits) withDefaults() Limits {
+	if l.ValueBytes == 0 {
+		l.ValueBytes = DefaultLimits.ValueBytes
+	}
+	if l.Keys == 0 {
+		l.Keys = DefaultLimits.Keys
+	}
+	if l.SessionBytes == 0 {
+		l.SessionBytes = DefaultLimits.SessionBytes
+	}
+	return l
 }
 
 // CookieConfig configures the session cookie.
@@ -213,6 +266,7 @@ func (c Config) withDefaults() Config {
 	if c.IDGenerator == nil {
 		c.IDGenerator = randomID
 	}
+	c.Limits = c.Limits.withDefaults()
 	if c.Logger == nil {
 		c.Logger = slog.Default()
 	}

@@ -22,8 +22,8 @@ func (s *Session) writeCookie(now time.Time) {
 		c.MaxAge = max(1, int(exp.Sub(now).Seconds()))
 	}
 	s.setCookie(c)
-	if h := s.m.cfg.Header; h != "" {
-		s.hdr.Set(h, v)
+	if s.st.transport == transportHeader {
+		s.hdr.Set(s.m.headerKey, v)
 	}
 }
 
@@ -34,8 +34,8 @@ func (s *Session) writeExpiredCookie() {
 	c.MaxAge = -1
 	c.Expires = time.Unix(1, 0)
 	s.setCookie(c)
-	if h := s.m.cfg.Header; h != "" {
-		s.hdr[http.CanonicalHeaderKey(h)] = []string{""}
+	if s.st.transport == transportHeader {
+		s.hdr[s.m.headerKey] = []string{""}
 	}
 }
 
@@ -64,10 +64,53 @@ func (m *Manager) secure(r *http.Request) bool {
 		return true
 	}
 	if m.cfg.TrustProxy {
-		proto, _, _ := strings.Cut(r.Header.Get("X-Forwarded-Proto"), ",")
-		return strings.EqualFold(strings.TrimSpace(proto), "https")
+		return strings.EqualFold(lastForwardedProto(r.Header), "https")
 	}
 	return false
+}
+
+// lastForwardedProto returns the last X-Forwarded-Proto value, across
+// every line of the header: the one the proxy nearest the app added or
+// set. Earlier values come from hops further out, down to the client
+// itself, and prove nothing.
+func lastForwardedProto(h http.Header) string {
+	vals := h.Values("X-Forwarded-Proto")
+	if len(vals) == 0 {
+		return ""
+	}
+	last := vals[len(vals)-1]
+	if i := strings.LastIndexByte(last, ','); i >= 0 {
+		last = last[i+1:]
+	}
+	return strings.TrimSpace(last)
+}
+
+// markPersonal keeps shared caches from storing a response the handler
+// built from the session: Vary gains Cookie (and the token header, for
+// header transport), and Cache-Control becomes private unless the handler
+// set one.
+func (s *Session) markPersonal() {
+	h := s.hdr
+	if _, ok := h["Vary"]; !ok && s.st.transport == transportCookie && len(h["Cache-Control"]) == 0 {
+		// The common case in one allocation; each slice is capped, so an
+		// append by a later middleware never writes into the other.
+		vals := []string{"Cookie", "private"}
+		h["Vary"], h["Cache-Control"] = vals[0:1:1], vals[1:2:2]
+		return
+	}
+	addVary(h, "Cookie")
+	if s.st.transport == transportHeader {
+		addVary(h, s.m.headerKey)
+	}
+	if len(h.Values("Cache-Control")) == 0 {
+		h.Set("Cache-Control", "private")
+	}
+}
+
+func addVary(h http.Header, name string) {
+	if !headerHasToken(h, "Vary", name) && !headerHasToken(h, "Vary", "*") {
+		h.Add("Vary", name)
+	}
 }
 
 // setCookie adds c, dropping any earlier Set-Cookie for the same name so a
@@ -95,9 +138,7 @@ func (s *Session) setCookie(c *http.Cookie) {
 // shared caches: Cache-Control gains "private" (dropping "public" and
 // "s-maxage") unless it already forbids storing, and Vary gains Cookie.
 func privateCache(h http.Header) {
-	if !headerHasToken(h, "Vary", "Cookie") && !headerHasToken(h, "Vary", "*") {
-		h.Add("Vary", "Cookie")
-	}
+	addVary(h, "Cookie")
 	cc := h.Get("Cache-Control")
 	if cc == "" {
 		h.Set("Cache-Control", `private, no-cache="Set-Cookie"`)

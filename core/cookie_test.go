@@ -105,19 +105,28 @@ func TestCookieSecureAttribute(t *testing.T) {
 		mode       core.SecureMode
 		trustProxy bool
 		tls        bool
-		proto      string // X-Forwarded-Proto
+		proto      []string // X-Forwarded-Proto lines
 		want       bool
 	}{
-		{"auto, plain HTTP", core.SecureAuto, false, false, "", false},
-		{"auto, TLS", core.SecureAuto, false, true, "", true},
-		{"auto, proxy header ignored without TrustProxy", core.SecureAuto, false, false, "https", false},
-		{"auto, TrustProxy with https", core.SecureAuto, true, false, "https", true},
-		{"auto, TrustProxy with HTTPS list", core.SecureAuto, true, false, "HTTPS, http", true},
-		{"auto, TrustProxy with http", core.SecureAuto, true, false, "http", false},
-		{"auto, TrustProxy without header", core.SecureAuto, true, false, "", false},
-		{"always, plain HTTP", core.SecureAlways, false, false, "", true},
-		{"never, TLS", core.SecureNever, false, true, "", false},
-		{"never, TrustProxy with https", core.SecureNever, true, false, "https", false},
+		{"auto, plain HTTP", core.SecureAuto, false, false, nil, false},
+		{"auto, TLS", core.SecureAuto, false, true, nil, true},
+		{"auto, proxy header ignored without TrustProxy", core.SecureAuto, false, false, []string{"https"}, false},
+		{"auto, proxy lines ignored without TrustProxy", core.SecureAuto, false, false, []string{"http", "https"}, false},
+		{"auto, TrustProxy with https", core.SecureAuto, true, false, []string{"https"}, true},
+		{"auto, TrustProxy trusts the last of a list", core.SecureAuto, true, false, []string{"http, HTTPS"}, true},
+		{"auto, TrustProxy ignores a client's https further out", core.SecureAuto, true, false, []string{"https, http"}, false},
+		{"auto, TrustProxy trusts the last of several lines", core.SecureAuto, true, false, []string{"http", "https"}, true},
+		{"auto, TrustProxy ignores an earlier line's https", core.SecureAuto, true, false, []string{"https", "http"}, false},
+		{"auto, TrustProxy trusts the last value of the last line", core.SecureAuto, true, false, []string{"https, http", "http, https"}, true},
+		{"auto, TrustProxy ignores https before the last value of the last line", core.SecureAuto, true, false, []string{"http", "https, http"}, false},
+		{"auto, TrustProxy with spaces", core.SecureAuto, true, false, []string{"http,  https "}, true},
+		{"auto, TrustProxy with an empty last value", core.SecureAuto, true, false, []string{"https,"}, false},
+		{"auto, TrustProxy with an empty last line", core.SecureAuto, true, false, []string{"https", ""}, false},
+		{"auto, TrustProxy with http", core.SecureAuto, true, false, []string{"http"}, false},
+		{"auto, TrustProxy without header", core.SecureAuto, true, false, nil, false},
+		{"always, plain HTTP", core.SecureAlways, false, false, nil, true},
+		{"never, TLS", core.SecureNever, false, true, nil, false},
+		{"never, TrustProxy with https", core.SecureNever, true, false, []string{"https"}, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -127,8 +136,8 @@ func TestCookieSecureAttribute(t *testing.T) {
 			if tc.tls {
 				r.TLS = &tls.ConnectionState{HandshakeComplete: true}
 			}
-			if tc.proto != "" {
-				r.Header.Set("X-Forwarded-Proto", tc.proto)
+			for _, p := range tc.proto {
+				r.Header.Add("X-Forwarded-Proto", p)
 			}
 			c := sessionCookie(t, serve(m.Handler(setter), r), "session")
 			if !live(c) {

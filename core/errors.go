@@ -18,6 +18,11 @@ var (
 	// valid UTF-8 without NUL. The error names the key.
 	ErrEncode = errors.New("sessionkit: cannot encode value")
 
+	// ErrTooLarge is kept by Key.Set, and reported at the commit or by
+	// Session.Err, when a value, the number of keys or the whole session
+	// would exceed Config.Limits. The value is not set.
+	ErrTooLarge = errors.New("sessionkit: session too large")
+
 	// ErrLifetime is kept by Session.SetLifetime for a lifetime that is
 	// negative or longer than Config.MaxLifetime.
 	ErrLifetime = errors.New("sessionkit: session lifetime out of range")

@@ -65,10 +65,7 @@ func (s *Session) SetLifetime(d time.Duration) {
 		s.fail(fmt.Errorf("%w: %v is outside 0 to Config.MaxLifetime (%v)", ErrLifetime, d, s.m.cfg.MaxLifetime))
 		return
 	}
-	if s.st.ident.lifetime != d {
-		s.st.ident.lifetime = d
-		s.st.changes.meta = true
-	}
+	s.st.changeMeta(d, s.st.ident.persist)
 }
 
 // lifetime is the session's absolute lifetime.

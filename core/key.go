@@ -75,18 +75,26 @@ func (k Key[T]) Set(s *Session, v T) {
 	if !s.use() {
 		return
 	}
-	s.setRaw(string(k), b)
+	if err := s.setRaw(string(k), b); err != nil {
+		s.fail(err)
+	}
 }
 
-// setRaw stores encoded bytes under key. Callers hold s.mu and have loaded.
-func (s *Session) setRaw(key string, b []byte) {
-	if old, ok := s.st.values[key]; ok && bytes.Equal(old, b) {
-		return
+// setRaw stores encoded bytes under key, within Config.Limits. Callers
+// hold s.mu and have loaded.
+func (s *Session) setRaw(key string, b []byte) error {
+	old, exists := s.st.values[key]
+	if exists && bytes.Equal(old, b) {
+		return nil
+	}
+	if err := s.st.fits(&s.m.cfg.Limits, key, len(b), len(old), exists); err != nil {
+		return err
 	}
 	s.own()
 	s.st.values[key] = b
 	s.st.changes.set[key] = struct{}{}
 	delete(s.st.changes.del, key)
+	return nil
 }
 
 // Delete removes k. Deleting an absent key is not a modification.
@@ -99,19 +107,24 @@ func (k Key[T]) Delete(s *Session) {
 }
 
 func (s *Session) deleteRaw(key string) {
-	if _, ok := s.st.values[key]; !ok {
+	v, ok := s.st.values[key]
+	if !ok {
 		return
 	}
+	s.st.forget(key, len(v))
 	s.own()
 	delete(s.st.values, key)
 	delete(s.st.changes.set, key)
 	s.st.changes.del[key] = struct{}{}
 }
 
-// Pop returns the value under k and deletes it, atomically within the
-// request: the flash-message pattern. An absent key yields T's zero value.
-// A value that does not decode into T is left in place, and the mismatch
-// is kept for the commit.
+// Pop returns the value under k and deletes it: the flash-message
+// pattern. An absent key yields T's zero value. With a store that pops
+// natively (a core.Popper, such as the memory store), the value is taken
+// from the store in one atomic step, so of concurrent requests exactly one
+// sees it; with other stores Pop is atomic within the request only, and
+// racing requests may each see the value. A value that does not decode
+// into T is left in place, and the mismatch is kept for the commit.
 func (k Key[T]) Pop(s *Session) T {
 	var v T
 	s.mu.Lock()
@@ -128,8 +141,45 @@ func (k Key[T]) Pop(s *Session) T {
 		var zero T
 		return zero
 	}
-	s.deleteRaw(string(k))
+	popped, found := s.popRaw(string(k))
+	var zero T
+	switch {
+	case !found:
+		return zero // another request took it first
+	case !bytes.Equal(popped, raw):
+		// Changed since this request loaded it: the store's value counts.
+		if err := decode(popped, &zero, string(k)); err != nil {
+			s.fail(err)
+			var none T
+			return none
+		}
+		return zero
+	}
 	return v
+}
+
+// popRaw removes name and returns its bytes: from the store in one step
+// when the store pops natively and the value is stored, otherwise from
+// this request's view, committed as a deletion. Callers hold s.mu, have
+// loaded, and checked that name is present.
+func (s *Session) popRaw(name string) ([]byte, bool) {
+	raw := s.st.values[name]
+	_, pending := s.st.changes.set[name]
+	if s.m.store.popper == nil || s.st.load != stored || s.st.changes.regenerated || pending {
+		s.deleteRaw(name)
+		return raw, true
+	}
+	raw, found, err := s.m.store.Pop(s.req.Context(), s.st.key, name)
+	if err != nil {
+		s.fail(wrapSave("pop", err))
+		return nil, false
+	}
+	// The store no longer holds it: drop it from the view without a
+	// deletion to commit.
+	s.st.forget(name, len(s.st.values[name]))
+	s.own()
+	delete(s.st.values, name)
+	return raw, found
 }
 
 // Name returns the key's name.

@@ -100,11 +100,13 @@ func (m *Manager) begin(w http.ResponseWriter, r *http.Request, o bridge.Options
 	r = r.WithContext(&s.ctx)
 	s.req = r
 	now := time.Now()
-	if id, c := m.verify(r, now); c != clientNone {
-		s.st.ident, s.st.client, s.st.key = id, c, m.codec.storeKey(id.id)
+	id, c, pos := m.verify(r, now, headerCandidate)
+	if c != clientNone {
+		s.st.adopt(id, c, pos, m.codec.storeKey(id.id))
 	} else {
 		s.st.startFresh(now)
 	}
+	s.st.transport = m.transportOf(r, c != clientNone && pos == headerCandidate)
 	s.x = exchange{s: s, req: r, w: w, headers: headers, onError: onError}
 	return &s.x
 }
@@ -177,9 +179,9 @@ func (x *exchange) Finish() {
 // Abandon marks the session as not to be committed, because its handler
 // panicked.
 func (x *exchange) Abandon() {
-	if x.role == nested {
-		return
-	}
+	// A nested exchange abandons the shared session too: a recovery
+	// middleware between the two installs must not get the panicking
+	// handler's changes committed by the outer one.
 	x.s.mu.Lock()
 	x.s.st.phase = abandoned
 	x.s.mu.Unlock()
@@ -219,6 +221,9 @@ func (s *Session) seal() error {
 			slog.Bool("handled", true))
 	}
 	s.flushCookie(now)
+	if s.st.used == used && !s.m.cfg.AllowSharedCaching {
+		s.markPersonal()
+	}
 	s.st.phase = sealed
 	return nil
 }

@@ -1,10 +1,8 @@
 package core
 
 import (
-	"context"
 	"fmt"
 	"net/http"
-	"sync/atomic"
 	"time"
 )
 
@@ -17,9 +15,8 @@ type Manager struct {
 	ownsStore *MemoryStore
 	codec     codec
 	ctxKey    *contextKey
-	// touchResume is when throttled touches resume after a failure, in
-	// Unix nanoseconds.
-	touchResume atomic.Int64
+	headerKey string      // canonical form of Config.Header
+	pauses    touchPauses // sessions whose throttled touch recently failed
 }
 
 // New validates cfg and returns a Manager. Invalid configuration returns
@@ -29,7 +26,7 @@ func New(cfg Config) (*Manager, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	m := &Manager{cfg: cfg, ctxKey: &contextKey{cfg.Cookie.Name}}
+	m := &Manager{cfg: cfg, ctxKey: &contextKey{cfg.Cookie.Name}, headerKey: http.CanonicalHeaderKey(cfg.Header)}
 	s := cfg.Store
 	if s == nil {
 		m.ownsStore = NewMemoryStore(MemoryStoreOptions{})
@@ -72,52 +69,86 @@ func (m *Manager) String() string {
 	return fmt.Sprintf("sessionkit.Manager{cookie: %q, store: %T}", m.cfg.Cookie.Name, m.store.s)
 }
 
-func (m *Manager) storeContext(ctx context.Context) (context.Context, context.CancelFunc) {
-	return m.store.bound(ctx)
-}
-
-func (m *Manager) touchesPaused(now time.Time) bool {
-	return now.UnixNano() < m.touchResume.Load()
-}
-
-func (m *Manager) pauseTouches(now time.Time) {
-	m.touchResume.Store(now.Add(m.cfg.TouchInterval).UnixNano())
-}
-
 // maxCandidates bounds how many same-named cookies are verified, so a
 // request stuffed with cookies costs a bounded number of HMACs.
 const maxCandidates = 8
 
-// verify returns the first identity the request carries that verifies and
-// can still be alive: the configured header first, then each cookie with
-// the session's name, in order. Browsers send a stale cookie with a longer
-// Path first, so a single bad value must not hide a good one. A forged,
-// malformed or expired token is treated as absent: the store is never
-// consulted for it. Nothing is done to the client's cookie either, since a
-// request racing a login may carry the old one.
-func (m *Manager) verify(r *http.Request, now time.Time) (identity, client) {
-	if h := m.cfg.Header; h != "" {
+// candidate positions: headerCandidate is the configured header; cookie i
+// of the session's name is firstCookie+i.
+const (
+	headerCandidate = 0
+	firstCookie     = 1
+)
+
+// verify returns the first identity, at position from or later, that the
+// request carries, verifies and can still be alive: the configured header
+// first, then each cookie with the session's name, in the browser's order,
+// at most maxCandidates of them. It also returns the candidate's position,
+// so that a session whose record turns out to be gone can go on with the
+// next one (see Session.load): a stale or destroyed cookie sent first, as
+// browsers do for a longer Path or an older cookie, never hides a live
+// one. A forged, malformed or expired token is treated as absent: the
+// store is never consulted for it. Nothing is done to the client's cookie
+// either, since a request racing a login may carry the old one.
+func (m *Manager) verify(r *http.Request, now time.Time, from int) (identity, client, int) {
+	if h := m.cfg.Header; h != "" && from <= headerCandidate {
 		if v := r.Header.Get(h); v != "" {
 			if id, c := m.check(v, now); c != clientNone {
-				return id, c
+				return id, c, headerCandidate
 			}
 		}
 	}
+	start := max(from-firstCookie, 0)
 	for i, c := range r.CookiesNamed(m.cfg.Cookie.Name) {
 		if i == maxCandidates {
 			break
 		}
+		if i < start {
+			continue
+		}
 		if id, cl := m.check(c.Value, now); cl != clientNone {
-			return id, cl
+			return id, cl, firstCookie + i
 		}
 	}
-	return identity{}, clientNone
+	return identity{}, clientNone, 0
+}
+
+// transportOf decides whether the response may carry the token in
+// Config.Header: only for a client identified by that header, or one that
+// sent it (empty, before it has a token) with no session cookie. A page
+// script that sends the header next to the browser's HttpOnly cookie gets
+// nothing from it.
+func (m *Manager) transportOf(r *http.Request, byHeader bool) transport {
+	if m.cfg.Header == "" || r.Header[m.headerKey] == nil {
+		return transportCookie
+	}
+	if byHeader || len(r.CookiesNamed(m.cfg.Cookie.Name)) == 0 {
+		return transportHeader
+	}
+	return transportCookie
+}
+
+// candidateKeys returns the store keys of the verified tokens at
+// position from or later, for a logout that must not leave a live session
+// behind a stale cookie.
+func (m *Manager) candidateKeys(r *http.Request, now time.Time, from int) []string {
+	var keys []string
+	for {
+		id, c, pos := m.verify(r, now, from)
+		if c == clientNone {
+			return keys
+		}
+		keys = append(keys, m.codec.storeKey(id.id))
+		from = pos + 1
+	}
 }
 
 func (m *Manager) check(v string, now time.Time) (identity, client) {
 	id, secret, ok := m.codec.decode(v)
 	switch {
-	case !ok || !m.alive(id, now):
+	case !ok || id.lifetime > m.cfg.MaxLifetime || !m.alive(id, now):
+		// A lifetime above MaxLifetime was granted under an older, longer
+		// configuration; it is not honoured after the maximum shrinks.
 		return identity{}, clientNone
 	case secret > 0:
 		return id, clientStale

@@ -8,6 +8,10 @@ import (
 	"time"
 )
 
+// DefaultMaxSessions is the memory store's cap on stored sessions when
+// MemoryStoreOptions.MaxSessions is zero.
+const DefaultMaxSessions = 100_000
+
 const (
 	memShards      = 64
 	fullSweepEvery = time.Second
@@ -25,12 +29,17 @@ type MemoryStoreOptions struct {
 	// a flood of new sessions. When the cap is reached, saving a new session
 	// first evicts expired ones (sweeping the whole store at most once a
 	// second, so a flood at the cap stays cheap) and otherwise fails with
-	// ErrStoreFull; existing sessions keep working. Zero means no cap.
+	// ErrStoreFull; existing sessions keep working. Zero means
+	// DefaultMaxSessions, 100,000: with Config.Limits bounding each session
+	// (256 KiB by default) and typical sessions holding well under 1 KiB,
+	// that is a few hundred MB at most in practice, 25 GiB in the worst
+	// case of every session at its limit; lower it, or lower the limits,
+	// on a small machine. A negative value means no cap.
 	MaxSessions int
 }
 
 // MemoryStore is the embedded store: an in-process, sharded map. It
-// implements Store, Patcher, Toucher, Iterator and Cleaner.
+// implements Store, Patcher, Toucher, Popper, Iterator and Cleaner.
 //
 // Sessions live in one process only and are lost on restart; use a shared
 // store such as Redis or PostgreSQL once the app runs on more than one
@@ -65,8 +74,11 @@ func NewMemoryStore(opts MemoryStoreOptions) *MemoryStore {
 	for i := range s.shards {
 		s.shards[i].recs = make(map[string]memRecord)
 	}
-	if opts.MaxSessions > 0 {
+	switch {
+	case opts.MaxSessions > 0:
 		s.max = int64(opts.MaxSessions)
+	case opts.MaxSessions == 0:
+		s.max = DefaultMaxSessions
 	}
 	interval := opts.CleanupInterval
 	if interval == 0 {
@@ -226,6 +238,32 @@ func (s *MemoryStore) Touch(ctx context.Context, key string, expiry time.Time) (
 	r.expiry = expiry
 	sh.recs[key] = r
 	return true, nil
+}
+
+// Pop implements Popper.
+func (s *MemoryStore) Pop(ctx context.Context, key, name string) ([]byte, bool, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, false, err
+	}
+	sh := s.shard(key)
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	r, ok := sh.recs[key]
+	if !ok || !live(r, time.Now()) {
+		return nil, false, nil
+	}
+	v, ok := r.values[name]
+	if !ok {
+		return nil, false, nil
+	}
+	vals := make(map[string][]byte, len(r.values)-1)
+	for k, val := range r.values {
+		if k != name {
+			vals[k] = val
+		}
+	}
+	sh.recs[key] = memRecord{values: vals, expiry: r.expiry}
+	return v, true, nil
 }
 
 // Range implements Iterator. fn runs without any lock held.

@@ -138,6 +138,61 @@ func TestManagerCloseLeavesCallersStoreRunning(t *testing.T) {
 	})
 }
 
+// TestMemoryStorePop checks on virtual time what the conformance suite
+// can only approach in real time: a record is gone for Pop from the very
+// instant of its expiry, Pop keeps that expiry exactly, and a record
+// without expiry never expires. It also checks that a pop leaves the
+// values an earlier Load returned as they were, since the manager shares
+// them with requests in flight.
+func TestMemoryStorePop(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		ctx := context.Background()
+		s := core.NewMemoryStore(core.MemoryStoreOptions{CleanupInterval: -1})
+		t.Cleanup(func() { s.Close() })
+		exp := time.Now().Add(time.Second)
+		vals := map[string][]byte{"flash": []byte(`"hi"`), "keep": []byte(`1`)}
+		for _, key := range []string{"timed", "forever"} {
+			e := exp
+			if key == "forever" {
+				e = time.Time{}
+			}
+			if err := s.Save(ctx, key, core.Record{Values: vals, Expiry: e}); err != nil {
+				t.Fatalf("Save(%q): %v", key, err)
+			}
+		}
+		before, _, _ := s.Load(ctx, "timed")
+
+		canceled, cancel := context.WithCancel(ctx)
+		cancel()
+		if _, _, err := s.Pop(canceled, "timed", "flash"); !errors.Is(err, context.Canceled) {
+			t.Errorf("Pop with a canceled context = %v; want context.Canceled", err)
+		}
+		if v, found, err := s.Pop(ctx, "timed", "flash"); string(v) != `"hi"` || !found || err != nil {
+			t.Errorf("Pop(timed, flash) = %s, %v, %v; want \"hi\", true, nil", v, found, err)
+		}
+		if _, ok := before.Values["flash"]; !ok {
+			t.Error("Pop changed the values an earlier Load returned")
+		}
+		after, found, _ := s.Load(ctx, "timed")
+		if _, ok := after.Values["flash"]; !found || ok || string(after.Values["keep"]) != "1" || !after.Expiry.Equal(exp) {
+			t.Errorf("Load after Pop = %v, %v; want only keep=1 and Expiry %v", after, found, exp)
+		}
+
+		time.Sleep(time.Until(exp))
+		if v, found, err := s.Pop(ctx, "timed", "keep"); found || err != nil {
+			t.Errorf("Pop at the record's expiry = %s, %v, %v; want false, nil", v, found, err)
+		}
+		time.Sleep(time.Hour)
+		if v, found, err := s.Pop(ctx, "forever", "flash"); string(v) != `"hi"` || !found || err != nil {
+			t.Errorf("Pop(record without expiry, an hour later) = %s, %v, %v; want \"hi\", true, nil", v, found, err)
+		}
+		if rec, found, _ := s.Load(ctx, "forever"); !found || len(rec.Values) != 1 || !rec.Expiry.IsZero() {
+			t.Errorf("Load(forever) after Pop = %v, %v; want keep only, no expiry", rec, found)
+		}
+	})
+}
+
 func TestMemoryStoreMaxSessions(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -165,6 +220,9 @@ func TestMemoryStoreMaxSessions(t *testing.T) {
 	}
 	if found, err := s.Touch(ctx, "key2", exp.Add(time.Hour)); !found || err != nil {
 		t.Errorf("Touch at the cap = %v, %v", found, err)
+	}
+	if _, found, err := s.Pop(ctx, "key4", "k"); !found || err != nil {
+		t.Errorf("Pop at the cap = %v, %v", found, err)
 	}
 	// Deleting one makes room for one.
 	s.Delete(ctx, "key3")

@@ -171,12 +171,12 @@ const (
 // settle folds the outcome of p into the state and returns the commit's
 // result.
 func (st *state) settle(p *plan, res outcome, now time.Time) (notice, error) {
-	st.retired = st.retired[res.retired:]
-	if len(st.retired) == 0 {
-		st.retired, st.retire = nil, retireAfterSave
-	}
+	st.retiredDone(res.retired)
 	n, res := st.settleTouch(p, res)
 	switch {
+	case res.err != nil && p.op == opSave && res.written:
+		st.savedButNotRetired()
+		return n, res.err
 	case res.err != nil:
 		return n, res.err
 	case (p.op == opTouch || p.op == opPatch) && !res.found:
@@ -186,7 +186,7 @@ func (st *state) settle(p *plan, res outcome, now time.Time) (notice, error) {
 		st.startFresh(now)
 		return n, p.lost
 	}
-	st.changes.meta, st.changes.regenerated, st.changes.undo = false, false, nil
+	st.changes.meta, st.changes.regenerated, st.changes.undo, st.changes.metaUndo = false, false, nil, nil
 	clear(st.changes.set)
 	clear(st.changes.del)
 	if p.op == opSave {
@@ -203,6 +203,25 @@ func (st *state) settle(p *plan, res outcome, now time.Time) (notice, error) {
 		st.client, st.cookie = clientCurrent, cookieIssue
 	}
 	return n, nil
+}
+
+// savedButNotRetired settles a save that wrote the record while deleting
+// the one it replaces failed: the session is the saved one from now on,
+// its cookie goes out if the headers still can, and a later Destroy
+// deletes it.
+func (st *state) savedButNotRetired() {
+	st.load, st.changes.regenerated, st.changes.undo = stored, false, nil
+	if st.phase != sealed {
+		st.client, st.cookie = clientCurrent, cookieIssue
+	}
+}
+
+// retiredDone drops the first n retired records, which are gone.
+func (st *state) retiredDone(n int) {
+	st.retired = st.retired[n:]
+	if len(st.retired) == 0 {
+		st.retired, st.retire = nil, retireAfterSave
+	}
 }
 
 // settleTouch records that a touch ran and turns the failure of a

@@ -1,8 +1,11 @@
 package core
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"time"
 )
 
@@ -31,21 +34,82 @@ func EncodeRecord(rec Record) ([]byte, error) {
 }
 
 // DecodeRecord decodes bytes written by EncodeRecord. Anything else yields
-// an error wrapping ErrBadRecord, never a panic.
+// an error wrapping ErrBadRecord, never a panic. Each value is read on its
+// own, so a value as deeply nested as encoding/json allows still decodes
+// inside the record.
 func DecodeRecord(b []byte) (Record, error) {
-	var w wireRecord
-	if err := json.Unmarshal(b, &w); err != nil {
-		return Record{}, fmt.Errorf("%w: %v", ErrBadRecord, err)
-	}
-	rec := Record{Values: make(map[string][]byte, len(w.Values))}
-	if w.Expiry != 0 {
-		rec.Expiry = time.UnixMilli(w.Expiry)
-	}
-	for k, v := range w.Values {
-		if v == nil {
-			return Record{}, fmt.Errorf("%w: key %q has no value", ErrBadRecord, k)
-		}
-		rec.Values[k] = []byte(v)
+	rec, err := decodeRecord(json.NewDecoder(bytes.NewReader(b)))
+	if err != nil {
+		return Record{}, fmt.Errorf("%w: %w", ErrBadRecord, err)
 	}
 	return rec, nil
+}
+
+func decodeRecord(dec *json.Decoder) (Record, error) {
+	rec := Record{Values: map[string][]byte{}}
+	open, err := dec.Token()
+	if err != nil || open == nil { // null is the empty record, as for Unmarshal
+		return rec, err
+	}
+	if open != json.Delim('{') {
+		return rec, fmt.Errorf("record is %v, not an object", open)
+	}
+	for dec.More() {
+		name, err := dec.Token()
+		if err != nil {
+			return rec, err
+		}
+		switch name {
+		case "e":
+			var ms int64
+			if err := dec.Decode(&ms); err != nil {
+				return rec, err
+			}
+			rec.Expiry = time.Time{}
+			if ms != 0 {
+				rec.Expiry = time.UnixMilli(ms)
+			}
+		case "v":
+			if rec.Values, err = decodeValues(dec); err != nil {
+				return rec, err
+			}
+		default:
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				return rec, err
+			}
+		}
+	}
+	if _, err := dec.Token(); err != nil { // the closing brace
+		return rec, err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return rec, errors.New("data after the record")
+	}
+	return rec, nil
+}
+
+// decodeValues reads the "v" object, each value as raw JSON.
+func decodeValues(dec *json.Decoder) (map[string][]byte, error) {
+	vals := map[string][]byte{}
+	open, err := dec.Token()
+	if err != nil || open == nil {
+		return vals, err
+	}
+	if open != json.Delim('{') {
+		return nil, fmt.Errorf("values are %v, not an object", open)
+	}
+	for dec.More() {
+		k, err := dec.Token()
+		if err != nil {
+			return nil, err
+		}
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return nil, err
+		}
+		vals[k.(string)] = []byte(v)
+	}
+	_, err = dec.Token()
+	return vals, err
 }

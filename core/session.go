@@ -56,29 +56,30 @@ func unavailable(err error) *Session {
 	return &Session{unusable: err}
 }
 
-// load reads the session from the store once. Callers hold s.mu.
+// load reads the session from the store once. If the client's token names
+// a record that is gone, the next token the request carries is tried, so a
+// stale cookie sent first never hides a live one. Callers hold s.mu.
 func (s *Session) load(ctx context.Context) error {
-	switch s.st.load {
-	case stored, fresh:
-		return nil
-	case failed:
-		return s.st.loadErr
+	for s.st.load == unloaded {
+		rec, found, err := s.m.store.Load(ctx, s.st.key)
+		switch {
+		case err != nil:
+			s.st.load, s.st.loadErr = failed, fmt.Errorf("%w: %w", ErrLoad, err)
+		case found && (rec.Expiry.IsZero() || time.Now().Before(rec.Expiry)):
+			s.st.load, s.st.values, s.st.owned, s.st.size = stored, rec.Values, false, -1
+		default:
+			now := time.Now()
+			if id, c, pos := s.m.verify(s.req, now, s.st.candidate+1); c != clientNone {
+				s.st.adopt(id, c, pos, s.m.codec.storeKey(id.id))
+				continue
+			}
+			// Unknown or expired: start afresh under a new ID, never the
+			// client's.
+			s.st.startFresh(now)
+		}
 	}
-	ctx, cancel := s.m.storeContext(ctx)
-	rec, found, err := s.m.store.Load(ctx, s.st.key)
-	cancel()
-	switch {
-	case err != nil:
-		s.st.load, s.st.loadErr = failed, fmt.Errorf("%w: %w", ErrLoad, err)
-		return s.st.loadErr
-	case found && (rec.Expiry.IsZero() || time.Now().Before(rec.Expiry)):
-		s.st.load, s.st.values, s.st.owned = stored, rec.Values, false
-	default:
-		// Unknown or expired: start afresh under a new ID, never the
-		// client's.
-		s.st.startFresh(time.Now())
-	}
-	return nil
+	s.st.used = used
+	return s.st.loadErr
 }
 
 // startFresh makes the state a new, empty session with no ID. The client's
@@ -90,7 +91,7 @@ func (st *state) startFresh(now time.Time) {
 	st.client = clientNone
 	st.ident = identity{created: now, touched: now}
 	st.key = ""
-	st.values, st.owned = nil, false
+	st.values, st.owned, st.size = nil, false, 0
 	st.changes = changes{}
 	if st.cookie == cookieIssue {
 		st.cookie = cookieKeep
@@ -237,6 +238,7 @@ func (s *Session) Clear() {
 	}
 	clear(s.st.values)
 	clear(s.st.changes.set)
+	s.st.size = 0
 }
 
 // Regenerate moves the session to a new ID, keeping its data, and deletes
@@ -283,6 +285,12 @@ func (s *Session) Destroy() {
 	if st.key != "" && (st.load == unloaded || st.load == failed || (st.load == stored && !st.changes.regenerated)) {
 		st.retired = append(st.retired, st.key)
 	}
+	if st.load == unloaded {
+		// Never read, so which of the request's tokens names the live
+		// record is unknown: log out every one of them, so a stale cookie
+		// sent first cannot leave the live session behind.
+		st.retired = append(st.retired, s.m.candidateKeys(s.req, time.Now(), st.candidate+1)...)
+	}
 	st.retire = retireFirst
 	// Nothing of the old session survives, a failed load included.
 	st.fault = fault{}
@@ -305,8 +313,11 @@ func (s *Session) Reload(ctx context.Context) error {
 		st.ident, st.key = u.id, u.key
 		st.retired = st.retired[:u.retired]
 	}
+	if u := st.changes.metaUndo; u != nil {
+		st.ident.lifetime, st.ident.persist = u.lifetime, u.persist
+	}
 	st.changes = changes{}
-	st.values, st.owned = nil, false
+	st.values, st.owned, st.size = nil, false, 0
 	if st.load == fresh {
 		return nil // nothing stored to reload from
 	}
@@ -319,9 +330,7 @@ func (s *Session) Reload(ctx context.Context) error {
 // fails the request.
 func (s *Session) Touch() {
 	s.mu.Lock()
-	if s.st.touch == touchThrottled {
-		s.st.touch = touchForced
-	}
+	s.st.touch = touchForced // even after this request's throttled touch ran
 	s.mu.Unlock()
 }
 
@@ -340,10 +349,7 @@ func (s *Session) RememberMe(remember bool) {
 	if remember {
 		p = persistAlways
 	}
-	if s.st.ident.persist != p {
-		s.st.ident.persist = p
-		s.st.changes.meta = true
-	}
+	s.st.changeMeta(s.st.ident.lifetime, p)
 }
 
 // Save commits the session now: changes are written to the store, and the

@@ -74,6 +74,19 @@ const (
 	persistNever   persistence = -1 // RememberMe(false)
 )
 
+// transport is how the client carries its token.
+type transport uint8
+
+const (
+	// transportCookie: the cookie only. Browsers are such clients: the
+	// token never goes into a response header that page scripts could read.
+	transportCookie transport = iota
+	// transportHeader: the client was identified by the configured
+	// Config.Header, or sent it (empty, before it has a token) without a
+	// session cookie, and gets the token in that header too.
+	transportHeader
+)
+
 // identity is everything the client's token carries.
 type identity struct {
 	id       string
@@ -90,6 +103,27 @@ type changes struct {
 	meta        bool // lifetime or persistence changed
 	regenerated bool // the session moved to a new ID: saved whole
 	undo        *regenUndo
+	metaUndo    *metaUndo
+}
+
+// metaUndo is what Reload needs to take back an uncommitted SetLifetime
+// or RememberMe.
+type metaUndo struct {
+	lifetime time.Duration
+	persist  persistence
+}
+
+// changeMeta records a lifetime or persistence change, remembering the
+// values before the first one.
+func (st *state) changeMeta(lifetime time.Duration, persist persistence) {
+	if lifetime == st.ident.lifetime && persist == st.ident.persist {
+		return
+	}
+	if st.changes.metaUndo == nil {
+		st.changes.metaUndo = &metaUndo{lifetime: st.ident.lifetime, persist: st.ident.persist}
+	}
+	st.ident.lifetime, st.ident.persist = lifetime, persist
+	st.changes.meta = true
 }
 
 // dirty reports whether anything must be written.
@@ -152,7 +186,28 @@ type state struct {
 	retired []string // records to delete at commit
 	retire  retirement
 
-	touch  touchState
-	cookie cookieAction // decided by a commit, written before the headers
-	phase  phase
+	touch     touchState
+	cookie    cookieAction // decided by a commit, written before the headers
+	phase     phase
+	transport transport
+	used      usage
+	candidate int // position of the client's token among the request's (see Manager.verify)
+	size      int // bytes of keys and values; -1 until measured
+}
+
+// usage says whether the handler used the session, for the cache headers.
+type usage uint8
+
+const (
+	unused usage = iota
+	used
+)
+
+// adopt takes on the identity a client's token verified.
+func (st *state) adopt(id identity, c client, candidate int, key string) {
+	st.load, st.loadErr = unloaded, nil
+	st.ident, st.client, st.candidate, st.key = id, c, candidate, key
+	if candidate != headerCandidate {
+		st.transport = transportCookie
+	}
 }

@@ -72,6 +72,15 @@ type Cleaner interface {
 	Cleanup(ctx context.Context) (int, error)
 }
 
+// Popper removes one value from a record and returns it in one atomic
+// step: of concurrent pops of the same value, exactly one sees it, so a
+// flash message is shown once even when requests race. found is false when
+// the record or the value is absent. Pop moves no expiry and never creates
+// a record. Without it, Key.Pop is atomic only within one request.
+type Popper interface {
+	Pop(ctx context.Context, key, name string) (value []byte, found bool, err error)
+}
+
 // Declarer is implemented by stores that declare their capabilities
 // instead of having them found by type assertion, as store middleware
 // built on StoreWrapper does. The manager uses exactly the declared

@@ -16,6 +16,7 @@ type layer struct {
 	timeout time.Duration
 	patcher Patcher
 	toucher Toucher
+	popper  Popper // nil: Key.Pop is atomic within the request only
 }
 
 func newLayer(s Store, timeout time.Duration) (*layer, error) {
@@ -29,6 +30,9 @@ func newLayer(s Store, timeout time.Duration) (*layer, error) {
 	}
 	if caps.Has(CanTouch) {
 		l.toucher = s.(Toucher)
+	}
+	if caps.Has(CanPop) {
+		l.popper = s.(Popper)
 	}
 	return l, nil
 }
@@ -86,6 +90,13 @@ func (l *layer) Touch(ctx context.Context, key string, expiry time.Time) (bool, 
 		return l.toucher.Touch(ctx, key, expiry)
 	}
 	return emulatePatch(ctx, l.s, key, Patch{Expiry: expiry})
+}
+
+// Pop removes one value natively; callers check l.popper first.
+func (l *layer) Pop(ctx context.Context, key, name string) ([]byte, bool, error) {
+	ctx, cancel := l.bound(ctx)
+	defer cancel()
+	return l.popper.Pop(ctx, key, name)
 }
 
 // emulatePatch is the read-modify-write fallback for stores without a

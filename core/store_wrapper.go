@@ -75,6 +75,14 @@ func (w StoreWrapper) Touch(ctx context.Context, key string, expiry time.Time) (
 	return false, w.unsupported("Touch")
 }
 
+// Pop implements Popper when the wrapped store does.
+func (w StoreWrapper) Pop(ctx context.Context, key, name string) ([]byte, bool, error) {
+	if p, ok := w.next.(Popper); ok && w.caps.Has(CanPop) {
+		return p.Pop(ctx, key, name)
+	}
+	return nil, false, w.unsupported("Pop")
+}
+
 // Range implements Iterator when the wrapped store does.
 func (w StoreWrapper) Range(ctx context.Context, fn func(key string, rec Record) bool) error {
 	if it, ok := w.next.(Iterator); ok && w.caps.Has(CanIterate) {

@@ -59,6 +59,6 @@ func ExampleStoreWrapper() {
 	}
 	fmt.Println("patches:", store.patches.Load())
 	// Output:
-	// capabilities: Patch|Touch|Iterate|Cleanup
+	// capabilities: Patch|Touch|Iterate|Cleanup|Pop
 	// patches: 2
 }

@@ -27,7 +27,7 @@ import (
 // method through with the wrapped store's capabilities.
 type tracedStore struct {
 	core.StoreWrapper
-	loads, saves, patches, touches atomic.Int64
+	loads, saves, patches, touches, pops atomic.Int64
 }
 
 func newTracedStore(next core.Store) *tracedStore {
@@ -54,6 +54,11 @@ func (s *tracedStore) Touch(ctx context.Context, key string, expiry time.Time) (
 	return s.StoreWrapper.Touch(ctx, key, expiry)
 }
 
+func (s *tracedStore) Pop(ctx context.Context, key, name string) ([]byte, bool, error) {
+	s.pops.Add(1)
+	return s.StoreWrapper.Pop(ctx, key, name)
+}
+
 // naiveStore is the wrapper the design replaces: embedding the interface
 // hides every optional method of the store inside.
 type naiveStore struct{ core.Store }
@@ -77,6 +82,28 @@ func (s racyPatchStore) Patch(ctx context.Context, key string, p core.Patch) (bo
 	// networked store, where concurrent patches interleave.
 	time.Sleep(time.Millisecond)
 	return true, s.Save(ctx, key, core.Record{Values: vals, Expiry: p.Expiry})
+}
+
+// racyPopStore declares CanPop, through StoreWrapper, but pops by reading
+// and then rewriting the whole record, so concurrent pops of one value
+// each see it.
+type racyPopStore struct{ core.StoreWrapper }
+
+func (s racyPopStore) Pop(ctx context.Context, key, name string) ([]byte, bool, error) {
+	rec, found, err := s.Load(ctx, key)
+	if err != nil || !found {
+		return nil, false, err
+	}
+	v, ok := rec.Values[name]
+	if !ok {
+		return nil, false, nil
+	}
+	vals := maps.Clone(rec.Values)
+	delete(vals, name)
+	// Stands for the round trip between the read and the write of a
+	// networked store, where concurrent pops interleave.
+	time.Sleep(time.Millisecond)
+	return v, true, s.Save(ctx, key, core.Record{Values: vals, Expiry: rec.Expiry})
 }
 
 // declaringStore declares caps but, embedding the interface, implements
@@ -110,8 +137,8 @@ func TestStoreWrapperKeepsCapabilities(t *testing.T) {
 	t.Parallel()
 	mem := newMemoryStore(t)
 	all := core.CapabilitiesOf(mem)
-	if all != core.CanPatch|core.CanTouch|core.CanIterate|core.CanCleanup {
-		t.Fatalf("CapabilitiesOf(MemoryStore) = %v; want Patch|Touch|Iterate|Cleanup", all)
+	if all != core.CanPatch|core.CanTouch|core.CanIterate|core.CanCleanup|core.CanPop {
+		t.Fatalf("CapabilitiesOf(MemoryStore) = %v; want Patch|Touch|Iterate|Cleanup|Pop", all)
 	}
 	tests := []struct {
 		name  string
@@ -138,6 +165,9 @@ func TestStoreWrapperKeepsCapabilities(t *testing.T) {
 	if _, err := w.Touch(context.Background(), "k", time.Now().Add(time.Hour)); !errors.Is(err, errors.ErrUnsupported) {
 		t.Errorf("Touch through WrapStore(naive) = %v; want an error wrapping errors.ErrUnsupported", err)
 	}
+	if _, _, err := w.Pop(context.Background(), "k", "flash"); !errors.Is(err, errors.ErrUnsupported) {
+		t.Errorf("Pop through WrapStore(naive) = %v; want an error wrapping errors.ErrUnsupported", err)
+	}
 }
 
 func TestStoreWrapperConformance(t *testing.T) {
@@ -145,7 +175,7 @@ func TestStoreWrapperConformance(t *testing.T) {
 	s := newTracedStore(newMemoryStore(t))
 	storetest.Run(t, s)
 	// The suite reached the capabilities through the middleware.
-	for name, n := range map[string]int64{"Load": s.loads.Load(), "Save": s.saves.Load(), "Patch": s.patches.Load(), "Touch": s.touches.Load()} {
+	for name, n := range map[string]int64{"Load": s.loads.Load(), "Save": s.saves.Load(), "Patch": s.patches.Load(), "Touch": s.touches.Load(), "Pop": s.pops.Load()} {
 		if n == 0 {
 			t.Errorf("the suite made no %s call through the middleware", name)
 		}
@@ -245,6 +275,8 @@ const misbehavingStoreEnv = "SESSIONKIT_MISBEHAVING_STORE"
 var misbehavingStores = map[string]func(*core.MemoryStore) core.Store{
 	"racy-patch":      func(m *core.MemoryStore) core.Store { return racyPatchStore{core.WrapStore(m)} },
 	"undefined-patch": func(m *core.MemoryStore) core.Store { return declaringStore{Store: m, caps: core.CanPatch} },
+	"racy-pop":        func(m *core.MemoryStore) core.Store { return racyPopStore{core.WrapStore(m)} },
+	"undefined-pop":   func(m *core.MemoryStore) core.Store { return declaringStore{Store: m, caps: core.CanPop} },
 }
 
 // TestMisbehavingStoreConformance is run in a child process by
@@ -271,9 +303,12 @@ func TestConformanceFailsMisbehavingStores(t *testing.T) {
 	}{
 		{"racy-patch", "PatchConcurrent", "concurrent patches to different keys of one record were lost", core.CanPatch},
 		{"undefined-patch", "Capabilities", "declares Patch but does not implement core.Patcher", core.CanPatch},
+		{"racy-pop", "PopConcurrent", "concurrent Pops of one value found it; a store declaring CanPop must give it to exactly one", core.CanPop},
+		{"racy-pop", "ManagerOverHTTP", "concurrent requests popping one flash saw it; with a store declaring CanPop exactly one must", core.CanPop},
+		{"undefined-pop", "Capabilities", "declares Pop but does not implement core.Popper", core.CanPop},
 	}
 	for _, tc := range tests {
-		t.Run(tc.store, func(t *testing.T) {
+		t.Run(tc.store+"/"+tc.subtest, func(t *testing.T) {
 			t.Parallel()
 			if got := core.CapabilitiesOf(misbehavingStores[tc.store](newMemoryStore(t))); !got.Has(tc.declares) {
 				t.Fatalf("CapabilitiesOf(%s) = %v; want it to declare %v", tc.store, got, tc.declares)
@@ -306,6 +341,7 @@ func TestNewRejectsStoreDeclaringMissingCapability(t *testing.T) {
 		{"Touch", core.CanTouch},
 		{"Iterate", core.CanIterate},
 		{"Cleanup", core.CanCleanup},
+		{"Pop", core.CanPop},
 		{"unknown", 1 << 6},
 	}
 	for _, tc := range tests {

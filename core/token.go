@@ -36,6 +36,8 @@ const (
 	flagForget     = 1 << 1
 	flagLifetime   = 1 << 2
 	knownFlags     = flagRemember | flagForget | flagLifetime
+	// maxLifetimeMillis keeps a token's lifetime within time.Duration.
+	maxLifetimeMillis = int64(1<<63-1) / int64(time.Millisecond)
 )
 
 // tokenEncoding is strict, so non-zero padding bits make a value invalid
@@ -170,7 +172,7 @@ func parsePayload(payload []byte) (id identity, ok bool) {
 			return identity{}, false
 		}
 		ms := int64(binary.BigEndian.Uint64(rest[:lifetimeLen]))
-		if ms <= 0 {
+		if ms <= 0 || ms > maxLifetimeMillis {
 			return identity{}, false
 		}
 		id.lifetime = time.Duration(ms) * time.Millisecond

@@ -33,21 +33,9 @@ func FromContext(ctx context.Context) *core.Session {
 // returns nil: without mgr's middleware, the session's operations fail
 // with an error wrapping core.ErrNoSession.
 func GetFor(r *http.Request, mgr *core.Manager) *core.Session {
-	if mgr == nil {
-		return adapterkit.Unavailable(fmt.Errorf("chisession: GetFor: nil *core.Manager: %w", core.ErrNoSession))
-	}
 	var ctx context.Context
 	if r != nil {
 		ctx = r.Context()
 	}
-	return adapterkit.FromContext(ctx, mgr, noSessionOf{mgr})
-}
-
-// noSessionOf is GetFor's error without mgr's middleware, formatted only
-// if read.
-type noSessionOf struct{ mgr *core.Manager }
-
-func (noSessionOf) Unwrap() error { return core.ErrNoSession }
-func (e noSessionOf) Error() string {
-	return fmt.Sprintf("chisession: no session of %v in this request's context; add chisession.Middleware(mgr) for this manager before the route: %v", e.mgr, core.ErrNoSession)
+	return adapterkit.SessionOf(ctx, mgr, "chisession", "request's context")
 }

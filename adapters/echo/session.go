@@ -19,10 +19,7 @@ func Get(c echo.Context) *core.Session { return adapterkit.FromContext(ctx(c), n
 // GetFor returns the session that mgr's middleware bound to c, for apps
 // that run several managers (user and admin sessions, say); never nil.
 func GetFor(c echo.Context, mgr *core.Manager) *core.Session {
-	if mgr == nil {
-		return adapterkit.Unavailable(fmt.Errorf("echosession: GetFor: nil *core.Manager: %w", core.ErrNoSession))
-	}
-	return adapterkit.FromContext(ctx(c), mgr, noSessionOf{mgr})
+	return adapterkit.SessionOf(ctx(c), mgr, "echosession", "echo.Context")
 }
 
 func ctx(c echo.Context) context.Context {
@@ -30,12 +27,4 @@ func ctx(c echo.Context) context.Context {
 		return nil
 	}
 	return c.Request().Context()
-}
-
-// noSessionOf is GetFor's error without mgr's middleware, formatted if read.
-type noSessionOf struct{ mgr *core.Manager }
-
-func (noSessionOf) Unwrap() error { return core.ErrNoSession }
-func (e noSessionOf) Error() string {
-	return fmt.Sprintf("echosession: no session of %v on this echo.Context; add echosession.Middleware(mgr) for this manager before the route: %v", e.mgr, core.ErrNoSession)
 }

@@ -53,7 +53,8 @@ func Middleware(mgr *core.Manager, opts ...Option) gin.HandlerFunc {
 	}
 	return func(c *gin.Context) {
 		if w, ok := c.Writer.(*writer); ok && w.mgr == mgr {
-			c.Next() // installed twice: the outer one serves the request
+			// Installed twice: the outer one serves; a panic abandons the session.
+			adapterkit.Begin(mgr, w.out, c.Request, adapterkit.Options{}).Run(c.Next)
 			return
 		}
 		orig := c.Writer
@@ -112,10 +113,7 @@ func Get(c *gin.Context) *core.Session { return adapterkit.FromContext(ctx(c), n
 // GetFor returns the session that mgr's Middleware bound to c, for apps
 // that run several managers (user and admin sessions, say); never nil.
 func GetFor(c *gin.Context, mgr *core.Manager) *core.Session {
-	if mgr == nil {
-		return adapterkit.Unavailable(fmt.Errorf("ginsession: GetFor: nil *core.Manager: %w", core.ErrNoSession))
-	}
-	return adapterkit.FromContext(ctx(c), mgr, noSessionOf{mgr})
+	return adapterkit.SessionOf(ctx(c), mgr, "ginsession", "*gin.Context")
 }
 
 func ctx(c *gin.Context) context.Context {
@@ -123,12 +121,4 @@ func ctx(c *gin.Context) context.Context {
 		return nil
 	}
 	return c.Request.Context()
-}
-
-// noSessionOf is GetFor's error without mgr's middleware, formatted if read.
-type noSessionOf struct{ mgr *core.Manager }
-
-func (noSessionOf) Unwrap() error { return core.ErrNoSession }
-func (e noSessionOf) Error() string {
-	return fmt.Sprintf("ginsession: no session of %v on this *gin.Context; add ginsession.Middleware(mgr) for this manager before the route: %v", e.mgr, core.ErrNoSession)
 }

@@ -21,6 +21,7 @@ package adapterkit
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 
 	"github.com/sessionkit/sessionkit/core"
@@ -118,4 +119,30 @@ func FromContext(ctx context.Context, mgr *core.Manager, missing error) *core.Se
 // Load and Save return err. Adapters return it instead of nil.
 func Unavailable(err error) *core.Session {
 	return bridge.Unavailable(err).(*core.Session)
+}
+
+// SessionOf returns the session mgr's middleware bound to ctx, for an
+// adapter's GetFor. Without one, or with a nil mgr, it returns a session
+// whose operations fail with an error wrapping core.ErrNoSession that names
+// mgr and tells how to install the middleware: adapter is the package name
+// ("ginsession") and place what holds the session ("*gin.Context"). The
+// error's text is built only when read, so a lookup that finds the session
+// costs nothing for it.
+func SessionOf(ctx context.Context, mgr *core.Manager, adapter, place string) *core.Session {
+	if mgr == nil {
+		return Unavailable(fmt.Errorf("%s: GetFor: nil *core.Manager: %w", adapter, core.ErrNoSession))
+	}
+	return FromContext(ctx, mgr, noSessionOf{mgr, adapter, place})
+}
+
+// noSessionOf is SessionOf's error, formatted only if read.
+type noSessionOf struct {
+	mgr            *core.Manager
+	adapter, place string
+}
+
+func (noSessionOf) Unwrap() error { return core.ErrNoSession }
+
+func (e noSessionOf) Error() string {
+	return fmt.Sprintf("%s: no session of %v on this %s; add %s.Middleware(mgr) for this manager before the route: %v", e.adapter, e.mgr, e.place, e.adapter, core.ErrNoSession)
 }

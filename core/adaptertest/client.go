@@ -87,7 +87,7 @@ func Serve(t *testing.T, newApp func(t *testing.T, env *Env) http.Handler, env *
 // its whole body. A transport error fails the test.
 func (c *Client) Do(method, path string, header http.Header) (*http.Response, string) {
 	c.t.Helper()
-	resp, body, err := c.send(c.hc, method, path, header, nil)
+	resp, body, err := c.send(c.hc, method, path, header)
 	if err != nil {
 		c.t.Fatal(err)
 	}
@@ -116,7 +116,15 @@ func (c *Client) Post(path string) *http.Response {
 // jar, as an attacker or a stale tab would.
 func (c *Client) Replay(ck *http.Cookie, method, path string) (*http.Response, string) {
 	c.t.Helper()
-	resp, body, err := c.send(c.bare, method, path, nil, ck)
+	return c.Send(method, path, nil, ck)
+}
+
+// Send sends a request with the extra headers and exactly the given
+// cookies, in order, bypassing the jar: a client of its own, such as an API
+// client without cookies, or a browser holding several cookies of one name.
+func (c *Client) Send(method, path string, header http.Header, cookies ...*http.Cookie) (*http.Response, string) {
+	c.t.Helper()
+	resp, body, err := c.send(c.bare, method, path, header, cookies...)
 	if err != nil {
 		c.t.Fatal(err)
 	}
@@ -133,7 +141,7 @@ func (c *Client) Cookie(name string) *http.Cookie {
 	return nil
 }
 
-func (c *Client) send(hc *http.Client, method, path string, header http.Header, ck *http.Cookie) (*http.Response, string, error) {
+func (c *Client) send(hc *http.Client, method, path string, header http.Header, cookies ...*http.Cookie) (*http.Response, string, error) {
 	req, err := http.NewRequest(method, c.base.String()+path, nil)
 	if err != nil {
 		return nil, "", err
@@ -141,8 +149,10 @@ func (c *Client) send(hc *http.Client, method, path string, header http.Header, 
 	for k, v := range header {
 		req.Header[k] = v
 	}
-	if ck != nil {
-		req.AddCookie(ck)
+	for _, ck := range cookies {
+		if ck != nil {
+			req.AddCookie(ck)
+		}
 	}
 	resp, err := hc.Do(req)
 	if err != nil {

@@ -21,7 +21,7 @@ func testConcurrent(t *testing.T, a Adapter) {
 		key := fmt.Sprintf("k%03d", i)
 		want = append(want, key)
 		wg.Go(func() {
-			resp, body, err := c.send(c.hc, http.MethodPost, "/set/"+key+"/v", nil, nil)
+			resp, body, err := c.send(c.hc, http.MethodPost, "/set/"+key+"/v", nil)
 			if err != nil {
 				t.Error(err)
 				return

@@ -16,11 +16,13 @@
 // The suite covers every response path (the cookie arrives, the change is
 // saved, a failed commit becomes the framework's 500 without the store's
 // text), changes after the headers, panics, Regenerate, Destroy, flash
-// messages, idle and absolute expiry on virtual time, forged cookies, the
-// cost of an untouched request, concurrent writes, load and save
-// failures, a store failure logged exactly once, two managers side by
-// side, the same middleware installed twice, and use without the
-// middleware.
+// messages, idle and absolute expiry on virtual time, forged cookies, a
+// stale cookie sent before the live one, the X-Forwarded-Proto hop that is
+// trusted, header transport kept from browsers, the cache headers of
+// responses built from the session, size limits, the cost of an untouched
+// request, concurrent writes, load and save failures, a store failure
+// logged exactly once, two managers side by side, the same middleware
+// installed twice, and use without the middleware.
 //
 // # Route contract
 //

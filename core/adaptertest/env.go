@@ -23,10 +23,16 @@ const (
 
 // Options tune the managers of an Env. Zero fields take core's defaults.
 type Options struct {
-	IdleTimeout       time.Duration
-	Lifetime          time.Duration
-	Rolling           bool
-	SaveUninitialized bool
+	IdleTimeout        time.Duration
+	Lifetime           time.Duration
+	Rolling            bool
+	SaveUninitialized  bool
+	TrustProxy         bool
+	Limits             core.Limits
+	AllowSharedCaching bool
+	// Header is the User manager's Config.Header; the Admin manager keeps
+	// cookies only.
+	Header string
 }
 
 // Env is what an app under test is built from: two managers sharing one
@@ -60,20 +66,24 @@ func NewEnv(t testing.TB, opts Options) *Env {
 	t.Helper()
 	e := &Env{store: NewStore()}
 	logger := slog.New(captureHandler{e})
-	newMgr := func(name string) *core.Manager {
+	newMgr := func(name, header string) *core.Manager {
 		secret := make([]byte, 32)
 		rand.Read(secret)
 		e.secrets = append(e.secrets, secret)
 		m, err := core.New(core.Config{
-			Secrets:           [][]byte{secret},
-			Store:             e.store,
-			IdleTimeout:       opts.IdleTimeout,
-			Lifetime:          opts.Lifetime,
-			Rolling:           opts.Rolling,
-			SaveUninitialized: opts.SaveUninitialized,
-			Cookie:            core.CookieConfig{Name: name},
-			IDGenerator:       e.newID,
-			Logger:            logger,
+			Secrets:            [][]byte{secret},
+			Store:              e.store,
+			IdleTimeout:        opts.IdleTimeout,
+			Lifetime:           opts.Lifetime,
+			Rolling:            opts.Rolling,
+			SaveUninitialized:  opts.SaveUninitialized,
+			TrustProxy:         opts.TrustProxy,
+			Limits:             opts.Limits,
+			AllowSharedCaching: opts.AllowSharedCaching,
+			Header:             header,
+			Cookie:             core.CookieConfig{Name: name},
+			IDGenerator:        e.newID,
+			Logger:             logger,
 		})
 		if err != nil {
 			t.Fatalf("core.New(%q): %v", name, err)
@@ -81,8 +91,8 @@ func NewEnv(t testing.TB, opts Options) *Env {
 		t.Cleanup(func() { m.Close() })
 		return m
 	}
-	e.User = newMgr(UserCookie)
-	e.Admin = newMgr(AdminCookie)
+	e.User = newMgr(UserCookie, opts.Header)
+	e.Admin = newMgr(AdminCookie, "")
 	return e
 }
 

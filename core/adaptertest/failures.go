@@ -15,7 +15,7 @@ func testSaveFailure(t *testing.T, a Adapter) {
 	env, c := serve(t, a, Options{})
 	env.Store().SetFailing(true)
 	resp, body := c.Do(http.MethodPost, "/set/k/v", nil)
-	checkFailure(t, "POST /set/k/v", resp, body)
+	checkFailure(t, "POST /set/k/v with a failing store", resp, body)
 	if err := env.WaitError(t, core.ErrSave); err != nil && !errors.Is(err, ErrStoreDown) {
 		t.Errorf("reported error %v does not wrap the store's error", err)
 	}
@@ -29,7 +29,7 @@ func testLoadFailure(t *testing.T, a Adapter) {
 	c.Post("/set/k/v")
 	env.Store().SetFailing(true)
 	resp, body := c.Do(http.MethodGet, "/get/k", nil)
-	checkFailure(t, "GET /get/k", resp, body)
+	checkFailure(t, "GET /get/k with a failing store", resp, body)
 	if err := env.WaitError(t, core.ErrLoad); err != nil && !errors.Is(err, ErrStoreDown) {
 		t.Errorf("reported error %v does not wrap the store's error", err)
 	}

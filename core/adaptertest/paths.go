@@ -91,7 +91,7 @@ func testPathsStoreFailure(t *testing.T, a Adapter) {
 			env, c := serve(t, a, Options{})
 			env.Store().SetFailing(true)
 			resp, body := c.Do(p.method(), p.Path, p.Header)
-			checkFailure(t, p.name(), resp, body)
+			checkFailure(t, p.name()+" with a failing store", resp, body)
 			if err := env.WaitError(t, core.ErrSave); err != nil && !errors.Is(err, ErrStoreDown) {
 				t.Errorf("reported error %v does not wrap the store's error", err)
 			}
@@ -103,22 +103,22 @@ func testPathsStoreFailure(t *testing.T, a Adapter) {
 func checkFailure(t *testing.T, what string, resp *http.Response, body string) {
 	t.Helper()
 	if resp.StatusCode != http.StatusInternalServerError {
-		t.Errorf("%s with a failing store = %d %q; want 500", what, resp.StatusCode, body)
+		t.Errorf("%s = %d %q; want 500", what, resp.StatusCode, body)
 	}
 	if strings.Contains(body, StoreFailureText) || strings.Contains(body, "handler-saw") {
-		t.Errorf("%s with a failing store: body %q leaks the error or the handler's discarded output", what, body)
+		t.Errorf("%s: body %q leaks the error or the handler's discarded output", what, body)
 	}
 	if ck := SetCookie(resp, UserCookie); live(ck) {
-		t.Errorf("%s with a failing store: Set-Cookie %v for a session that was not saved", what, ck)
+		t.Errorf("%s: Set-Cookie %v for a session that was not saved", what, ck)
 	}
 	switch ce := resp.Header.Get("Content-Encoding"); ce {
 	case "", "identity":
 	case "gzip":
 		if _, err := gunzip(body); err != nil {
-			t.Errorf("%s with a failing store: Content-Encoding gzip but the body %q does not decode: %v", what, body, err)
+			t.Errorf("%s: Content-Encoding gzip but the body %q does not decode: %v", what, body, err)
 		}
 	default:
-		t.Errorf("%s with a failing store: unexpected Content-Encoding %q", what, ce)
+		t.Errorf("%s: unexpected Content-Encoding %q", what, ce)
 	}
 }
 

@@ -33,9 +33,11 @@ var capabilities = []struct {
 		"Range and Count are unavailable; the manager does not need them"},
 	{core.CanCleanup, "core.Cleaner", is[core.Cleaner],
 		"the backend must remove expired records itself; the manager does not need Cleanup"},
+	{core.CanPop, "core.Popper", is[core.Popper],
+		"Key.Pop is atomic within one request only, so concurrent requests may each see a flash message"},
 }
 
-const knownCapabilities = core.CanPatch | core.CanTouch | core.CanIterate | core.CanCleanup
+const knownCapabilities = core.CanPatch | core.CanTouch | core.CanIterate | core.CanCleanup | core.CanPop
 
 func is[I any](s core.Store) bool {
 	_, ok := s.(I)

@@ -150,6 +150,9 @@ func testCanceled(t *testing.T, s core.Store) {
 	if tc, ok := s.(core.Toucher); ok && caps.Has(core.CanTouch) {
 		ops["Touch"] = func() error { _, err := tc.Touch(ctx, key, rec.Expiry); return err }
 	}
+	if p, ok := s.(core.Popper); ok && caps.Has(core.CanPop) {
+		ops["Pop"] = func() error { _, _, err := p.Pop(ctx, key, "a"); return err }
+	}
 	for name, op := range ops {
 		if err := op(); err == nil {
 			t.Errorf("%s with a canceled context = nil; want an error", name)

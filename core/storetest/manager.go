@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -33,8 +34,9 @@ const idleTimeout = time.Hour
 // testManager drives a core.Manager backed by s over real HTTP: the store
 // must hold only hashed IDs, keep typed values, survive 100 concurrent
 // requests writing different keys of one session (all of them, for a store
-// declaring CanPatch), keep the expiry each write carries, and forget
-// destroyed sessions.
+// declaring CanPatch), keep the expiry each write carries, show a flash
+// message to exactly one of 50 concurrent requests (for a store declaring
+// CanPop), and forget destroyed sessions.
 func testManager(t *testing.T, s core.Store) {
 	a := startApp(t, s)
 	id := checkFirstWrite(t, a, s)
@@ -57,6 +59,8 @@ func testManager(t *testing.T, s core.Store) {
 	} else if lo, hi := start.Add(idleTimeout-Tolerance), time.Now().Add(idleTimeout+Tolerance); rec.Expiry.Before(lo) || rec.Expiry.After(hi) {
 		t.Errorf("store record Expiry after the manager's writes = %v; want the IdleTimeout (%v) after the writes, between %v and %v", rec.Expiry, idleTimeout, lo, hi)
 	}
+
+	checkFlashOnce(t, a, s)
 
 	a.do("POST", "/destroy")
 	if _, found, err := s.Load(context.Background(), a.mgr.StoreKey(id)); err != nil || found {
@@ -127,6 +131,73 @@ func (a *app) writeConcurrently(t *testing.T, n int) (missing int) {
 	return missing
 }
 
+// checkFlashOnce sets a flash message on the session and sends popRacers
+// concurrent requests on it, each popping the flash with Key.Pop once all
+// have loaded the session. With a store declaring CanPop exactly one of
+// them may see it; without, Pop is atomic within a request only and every
+// request that loaded the flash sees it. Either way at least one sees it
+// and it is gone afterwards.
+func checkFlashOnce(t *testing.T, a *app, s core.Store) {
+	a.do("POST", "/set/flash")
+	var (
+		wg   sync.WaitGroup
+		saw  atomic.Int32
+		gate = make(chan struct{})
+	)
+	for i := range popRacers {
+		wg.Go(func() {
+			<-gate
+			body, err := a.send("POST", "/pop/flash")
+			switch {
+			case err != nil:
+				t.Errorf("concurrent POST /pop/flash %d: %v", i, err)
+			case body == "flash":
+				saw.Add(1)
+			case body != "":
+				t.Errorf("concurrent POST /pop/flash %d = %q; want %q or \"\"", i, body, "flash")
+			}
+		})
+	}
+	close(gate)
+	wg.Wait()
+	n := saw.Load()
+	switch {
+	case core.CapabilitiesOf(s).Has(core.CanPop):
+		if n != 1 {
+			t.Errorf("%d of %d concurrent requests popping one flash saw it; with a store declaring CanPop exactly one must", n, popRacers)
+		}
+	case n < 1:
+		t.Errorf("none of %d concurrent requests popping one flash saw it; want at least one", popRacers)
+	default:
+		t.Logf("store without CanPop: %d of %d concurrent requests popping one flash saw it (Pop is atomic within a request only)", n, popRacers)
+	}
+	if got := a.do("GET", "/get/flash"); got != "" {
+		t.Errorf("GET /get/flash after the pops = %q; want \"\": a popped flash must be gone", got)
+	}
+}
+
+// gate holds the first n callers of wait until all n have arrived, or
+// until a timeout when some never do; later callers pass at once.
+type gate struct {
+	n       int32
+	arrived atomic.Int32
+	open    chan struct{}
+}
+
+func newGate(n int) *gate { return &gate{n: int32(n), open: make(chan struct{})} }
+
+func (g *gate) wait() {
+	if g.arrived.Add(1) == g.n {
+		close(g.open)
+	}
+	t := time.NewTimer(10 * time.Second)
+	defer t.Stop()
+	select {
+	case <-g.open:
+	case <-t.C:
+	}
+}
+
 // app is a core.Manager over the store behind a real HTTP server, and a
 // client whose cookie jar holds one session.
 type app struct {
@@ -155,6 +226,18 @@ func startApp(t *testing.T, s core.Store) *app {
 	})
 	mux.HandleFunc("GET /get/{key}", func(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, core.Key[string](r.PathValue("key")).Get(core.FromRequest(r)))
+	})
+	// The first popRacers pops each wait, once the session is loaded, for
+	// the others to load it too, so that they all race for the value.
+	loaded := newGate(popRacers)
+	mux.HandleFunc("POST /pop/{key}", func(w http.ResponseWriter, r *http.Request) {
+		s := core.FromRequest(r)
+		if err := s.Err(); err != nil {
+			http.Error(w, "load failed", http.StatusInternalServerError)
+			return
+		}
+		loaded.wait()
+		io.WriteString(w, core.Key[string](r.PathValue("key")).Pop(s))
 	})
 	mux.HandleFunc("POST /profile", func(w http.ResponseWriter, r *http.Request) {
 		s := core.FromRequest(r)

@@ -9,8 +9,9 @@
 // keys, expiry, large values, context cancellation, concurrent saves) and,
 // for each optional capability the store declares (see core.CapabilitiesOf),
 // that capability's contract: patch atomicity under 100 concurrent writers,
-// patches and touches that never create a record, touches that move the
-// expiry, exact iterator counts and cleanups that remove expired records. A
+// patches, touches and pops that never create a record, touches that move
+// the expiry, exact iterator counts, cleanups that remove expired records,
+// and pops that give a value to exactly one of 50 concurrent callers. A
 // declared capability that does not hold fails the suite; an undeclared one
 // is skipped, since the manager then does without it. The suite also drives
 // a core.Manager over HTTP with the store, so the engine's guarantees are
@@ -67,12 +68,15 @@ func Run(t *testing.T, s core.Store) {
 		{"PastExpiryNeverStored", testPastExpiry},
 		{"LargeValue", testLargeValue},
 		{"ValueKinds", testValueKinds},
+		{"EveryJSONValue", testEveryJSONValue},
 		{"ContextCanceled", testCanceled},
 		{"ConcurrentSaves", testConcurrentSaves},
 		{"Touch", timed(testTouch)},
 		{"Patch", testPatch},
 		{"PatchConcurrent", testPatchConcurrent},
 		{"Cleanup", testCleanup},
+		{"Pop", testPop},
+		{"PopConcurrent", testPopConcurrent},
 		{"ManagerOverHTTP", testManager},
 	}
 	// The checks run at once, as a store's users do. They are not parallel

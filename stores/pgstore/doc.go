@@ -27,9 +27,8 @@
 //
 // # Schema
 //
-// Each session is one row: the hashed session key, the values as one jsonb
-// object {"name": value, ...}, and the expiry. CreateTable runs, for the
-// default table:
+// Each session is one row: the hashed session key, the values in one jsonb
+// object, and the expiry. CreateTable runs, for the default table:
 //
 //	CREATE TABLE IF NOT EXISTS sessionkit_sessions (
 //		key    text PRIMARY KEY,
@@ -38,6 +37,25 @@
 //	);
 //	CREATE INDEX IF NOT EXISTS sessionkit_sessions_expiry_idx
 //		ON sessionkit_sessions (expiry);
+//
+// The data object maps each name to the value's JSON text, held as a jsonb
+// string rather than parsed into jsonb. A session holding the values
+// "alice", [1,2] and "a\u0000b" is the row
+//
+//	key    | Yp2uX1GJ3tC5dVbq0e8sQm7RkLw4zHfNaBjD6oUiE9c
+//	data   | {"cart": "[1,2]", "note": "\"a\\u0000b\"", "user": "\"alice\""}
+//	expiry | 2030-01-02 15:04:05.123456+00
+//
+// so data->>'user' is the JSON text "alice", and (data->>'cart')::jsonb the
+// value as jsonb where jsonb can hold it. The rare value whose text is not
+// UTF-8, which encoding/json passes through from a json.RawMessage, is held
+// as an object with its bytes in base64: {"raw": {"base64": "Iv8i"}}.
+//
+// This format changed before the first release: development versions
+// stored each value as jsonb itself, which rejected U+0000 and lone
+// surrogate escapes ("\u0000", "\ud800") and rewrote numbers such as 1e+21
+// and -0. Rows they wrote fail to load with core.ErrBadRecord; delete them
+// (their sessions end) or recreate the table.
 //
 // Teams that manage the schema with their own migrations can run these
 // statements instead and skip CreateTable. For a custom Options.Table, name
@@ -54,6 +72,8 @@
 //   - core.Patcher: yes, one UPDATE merging into the jsonb object, so
 //     concurrent requests on one session never lose each other's keys.
 //   - core.Toucher: yes, one UPDATE of the expiry column.
+//   - core.Popper: yes, one UPDATE … RETURNING whose CTE locks the row, so
+//     of concurrent requests popping one flash message exactly one sees it.
 //   - core.Iterator: yes, Range pages through live rows by key; Count is one
 //     query.
 //   - core.Cleaner: yes, in bounded batches; a background job runs it every
@@ -75,8 +95,12 @@
 // sent from Go, not the server's now(). A zero core.Record.Expiry, which core
 // reads as "never expires", is stored as the timestamp infinity.
 //
-// jsonb normalises the JSON it stores: whitespace and object key order are
-// not kept, as core.Record allows. It cannot hold the character U+0000 in a
-// string or object key, so a value containing "\u0000" fails to save with
-// an error.
+// Every value that encoding/json produces loads byte for byte as it was
+// saved, whitespace, key order, escapes and number spelling included:
+// strings holding U+0000 or lone surrogate escapes, objects with such keys,
+// numbers beyond float64 such as 12345678901234567890 or 1E400, and values
+// nested as deep as encoding/json reads. Only a value that is not JSON, or
+// a name that is not UTF-8 text without NUL (which core never sends), fails
+// to save, with an error wrapping core.ErrBadRecord. The database must use
+// the UTF8 encoding, PostgreSQL's usual default.
 package pgstore

@@ -8,8 +8,9 @@ import (
 	"github.com/sessionkit/sessionkit/core"
 )
 
-// Patch implements core.Patcher with one UPDATE that merges p.Set into the
-// jsonb object, removes p.Delete and moves the expiry. The row lock makes
+// Patch implements core.Patcher with one UPDATE that merges p.Set, each
+// value encoded as Save encodes it, into the jsonb object, removes p.Delete
+// and moves the expiry. The row lock makes
 // concurrent patches of one record apply one after the other, each on the
 // other's result, so none is lost. An absent or expired row is left alone
 // and found is false.

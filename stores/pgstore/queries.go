@@ -5,7 +5,7 @@ package pgstore
 // now(), so expiry follows the application's clock (see Store).
 type queries struct {
 	load, save, delete string
-	patch, touch       string
+	patch, touch, pop  string
 	first, next, count string
 	cleanup            string
 }
@@ -19,6 +19,7 @@ func newQueries(t string) queries {
 		patch: `UPDATE ` + t + ` SET data = (data || $2::jsonb) - $3::text[], expiry = $4
 			WHERE key = $1 AND expiry > $5`,
 		touch: `UPDATE ` + t + ` SET expiry = $2 WHERE key = $1 AND expiry > $3`,
+		pop:   popQuery(t),
 		first: `SELECT key, data, expiry FROM ` + t + ` WHERE expiry > $1
 			ORDER BY key LIMIT $2`,
 		next: `SELECT key, data, expiry FROM ` + t + ` WHERE expiry > $1 AND key > $3

@@ -1,12 +1,15 @@
 package pgstore
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
@@ -16,8 +19,9 @@ import (
 )
 
 // Store is a core.Store backed by one PostgreSQL table. It also implements
-// core.Patcher, core.Toucher, core.Iterator and core.Cleaner. It is safe for
-// concurrent use, including by several processes sharing the table.
+// core.Patcher, core.Toucher, core.Popper, core.Iterator and core.Cleaner.
+// It is safe for concurrent use, including by several processes sharing the
+// table.
 //
 // Expiry is judged by the application's clock: every query compares the
 // stored expiry with time.Now() passed from Go, the same clock the manager
@@ -119,27 +123,87 @@ func (s *Store) Delete(ctx context.Context, key string) error {
 	return nil
 }
 
-// encodeValues builds the jsonb object {"name": value, ...}. Marshalling
-// validates every value, so invalid JSON is an error here rather than a
-// server round trip.
+// encodeValues builds the jsonb object that holds a record's values: each
+// name maps to encodeValue of its value. A name must be UTF-8 text without
+// NUL, as core.Record requires: jsonb keys cannot hold anything else.
 func encodeValues(vals map[string][]byte) ([]byte, error) {
 	m := make(map[string]json.RawMessage, len(vals))
 	for k, v := range vals {
-		if !json.Valid(v) {
-			return nil, fmt.Errorf("%w: value for key %q is not JSON", core.ErrBadRecord, k)
+		if !utf8.ValidString(k) || strings.IndexByte(k, 0) >= 0 {
+			return nil, fmt.Errorf("%w: key %q is not UTF-8 text without NUL", core.ErrBadRecord, k)
 		}
-		m[k] = v
+		e, err := encodeValue(v)
+		if err != nil {
+			return nil, fmt.Errorf("value for key %q: %w", k, err)
+		}
+		m[k] = e
 	}
 	return json.Marshal(m)
 }
 
+// storedBytes is how encodeValue stores a value that is not UTF-8.
+type storedBytes struct {
+	Base64 []byte `json:"base64"`
+}
+
+// encodeValue returns the jsonb element that stores one value: a jsonb
+// string holding the value's JSON text, or, for text that is not UTF-8,
+// an object {"base64": ...} holding its bytes. Neither asks jsonb to
+// parse the value itself, which it would reject for U+0000 or a lone
+// surrogate and normalise otherwise, so decodeValue returns the value byte
+// for byte. Invalid JSON is an error wrapping core.ErrBadRecord here
+// rather than a server round trip.
+func encodeValue(v []byte) ([]byte, error) {
+	if !json.Valid(v) {
+		return nil, fmt.Errorf("%w: value is not JSON", core.ErrBadRecord)
+	}
+	if utf8.Valid(v) {
+		return json.Marshal(string(v))
+	}
+	return json.Marshal(storedBytes{v})
+}
+
+// decodeValue returns the value stored as the jsonb element e by
+// encodeValue, as the database sends it: e is the text of data -> name.
+// Anything encodeValue does not write, or that does not hold JSON, is an
+// error wrapping core.ErrBadRecord.
+func decodeValue(e []byte) ([]byte, error) {
+	var v []byte
+	switch {
+	case len(e) > 0 && e[0] == '"':
+		var text string
+		if err := json.Unmarshal(e, &text); err != nil {
+			return nil, fmt.Errorf("%w: %v", core.ErrBadRecord, err)
+		}
+		v = []byte(text)
+	case len(e) > 0 && e[0] == '{':
+		var b storedBytes
+		d := json.NewDecoder(bytes.NewReader(e))
+		d.DisallowUnknownFields()
+		if err := d.Decode(&b); err != nil {
+			return nil, fmt.Errorf("%w: %v", core.ErrBadRecord, err)
+		}
+		v = b.Base64
+	}
+	if !json.Valid(v) {
+		return nil, fmt.Errorf("%w: stored value %.40q does not hold JSON", core.ErrBadRecord, e)
+	}
+	return v, nil
+}
+
+// decode turns a row's data and expiry columns into a Record, each value
+// through decodeValue.
 func decode(data []byte, exp pgtype.Timestamptz) (core.Record, error) {
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(data, &m); err != nil {
 		return core.Record{}, fmt.Errorf("%w: %v", core.ErrBadRecord, err)
 	}
 	rec := core.Record{Values: make(map[string][]byte, len(m)), Expiry: fromTimestamp(exp)}
-	for k, v := range m {
+	for k, e := range m {
+		v, err := decodeValue(e)
+		if err != nil {
+			return core.Record{}, fmt.Errorf("value for key %q: %w", k, err)
+		}
 		rec.Values[k] = v
 	}
 	return rec, nil

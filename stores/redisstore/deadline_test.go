@@ -35,6 +35,7 @@ func TestEveryCallHonoursTheDeadline(t *testing.T) {
 			return err
 		}},
 		{"Touch", func(ctx context.Context) error { _, err := s.Touch(ctx, key, rec.Expiry); return err }},
+		{"Pop", func(ctx context.Context) error { _, _, err := s.Pop(ctx, key, "a"); return err }},
 		{"Count", func(ctx context.Context) error { _, err := s.Count(ctx); return err }},
 		{"Range", func(ctx context.Context) error {
 			return s.Range(ctx, func(string, core.Record) bool { return true })

@@ -22,6 +22,9 @@
 //     an existing session, so concurrent requests on one session that
 //     change different keys never lose each other's writes.
 //   - Touch: yes. One script moves the expiry of an existing session.
+//   - Pop: yes, atomic. One script reads and deletes one field (HGET and
+//     HDEL) of an existing session, so of concurrent requests popping one
+//     flash message exactly one sees it.
 //   - Iterate: yes, with SCAN (never KEYS), on every master of a cluster.
 //   - Cleanup: not needed. Redis deletes expired keys itself.
 //   - Clients: standalone, Cluster, Sentinel (failover) and Ring clients

@@ -3,27 +3,32 @@ package redisstore
 import "github.com/redis/go-redis/v9"
 
 // The scripts take the session's Redis key as KEYS[1] and nothing else, so
-// each runs on one slot of a cluster. ARGV[1] is always the expiry as
-// encoded by expiryArg. Field lists go to HSET and HDEL in chunks because
-// Lua's unpack is limited to a few thousand values.
+// each runs on one slot of a cluster. In every script that writes an
+// expiry, ARGV[1] is that expiry as encoded by expiryArg. Field lists go to
+// HSET and HDEL in chunks because Lua's unpack is limited to a few thousand
+// values.
 
-// luaSetExpiry sets KEYS[1]'s TTL to ARGV[1]; a timestamp in the past makes
-// Redis delete the key. live reports whether KEYS[1] exists and has not
+// luaLive defines live, which reports whether KEYS[1] exists and has not
 // expired by now, the application's clock in Unix milliseconds, as Load
 // judges it: Redis keeps a key until its own clock passes the expiry, so
-// without the check a write could revive a session Load already reports
-// gone.
-const luaSetExpiry = `
+// without the check a write could revive, or a pop read, a session Load
+// already reports gone.
+const luaLive = `
+local function live(now)
+  local at = redis.call('PEXPIRETIME', KEYS[1])
+  return at == -1 or at > tonumber(now)
+end
+`
+
+// luaSetExpiry adds setexpiry, which sets KEYS[1]'s TTL to ARGV[1] (a
+// timestamp in the past makes Redis delete the key), and chunked.
+const luaSetExpiry = luaLive + `
 local function setexpiry()
   if ARGV[1] == '0' then
     redis.call('PERSIST', KEYS[1])
   else
     redis.call('PEXPIREAT', KEYS[1], ARGV[1])
   end
-end
-local function live(now)
-  local at = redis.call('PEXPIRETIME', KEYS[1])
-  return at == -1 or at > tonumber(now)
 end
 local function chunked(cmd, from, to)
   for i = from, to, 1000 do
@@ -70,4 +75,16 @@ var touchScript = redis.NewScript(luaSetExpiry + `
 if not live(ARGV[2]) then return 0 end
 setexpiry()
 return 1
+`)
+
+// popScript removes the field ARGV[2] of a live KEYS[1] and returns its
+// value, or false when the session is gone or lacks the field. ARGV[1] is
+// the application's clock (see live). The TTL is left alone, and the
+// marker keeps the session when its last value goes.
+var popScript = redis.NewScript(luaLive + `
+if not live(ARGV[1]) then return false end
+local v = redis.call('HGET', KEYS[1], ARGV[2])
+if not v then return false end
+redis.call('HDEL', KEYS[1], ARGV[2])
+return v
 `)

@@ -39,17 +39,17 @@ type Options struct {
 }
 
 // Store is a core.Store backed by Redis. It implements core.Patcher,
-// core.Toucher and core.Iterator. It needs no core.Cleaner: Redis expires
-// keys by itself.
+// core.Toucher, core.Popper and core.Iterator. It needs no core.Cleaner:
+// Redis expires keys by itself.
 //
 // Each session is one Redis hash under Prefix+key, so every operation
 // touches a single key and works unchanged on Redis Cluster. The hash's
 // TTL is set with PEXPIREAT to the record's expiry; a zero Expiry means no
 // TTL. Expiries are absolute instants, so the clocks of the application
 // servers and of Redis must agree (run NTP): Redis drops a record when its
-// own clock passes the expiry, and Load, Patch and Touch treat a record as
-// gone when the application's clock does, so a write never revives a
-// session Load has reported gone.
+// own clock passes the expiry, and Load, Patch, Touch and Pop treat a
+// record as gone when the application's clock does, so a write never
+// revives, and a pop never reads, a session Load has reported gone.
 //
 // Store requires Redis 7.0 or later (PEXPIRETIME). It is safe for
 // concurrent use.
@@ -62,6 +62,7 @@ var (
 	_ core.Store    = (*Store)(nil)
 	_ core.Patcher  = (*Store)(nil)
 	_ core.Toucher  = (*Store)(nil)
+	_ core.Popper   = (*Store)(nil)
 	_ core.Iterator = (*Store)(nil)
 )
 

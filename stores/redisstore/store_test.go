@@ -28,7 +28,7 @@ func TestCapabilities(t *testing.T) {
 		t.Fatalf("New: %v", err)
 	}
 	// Redis expires keys itself, so there is nothing to Cleanup.
-	if got, want := core.CapabilitiesOf(s), core.CanPatch|core.CanTouch|core.CanIterate; got != want {
+	if got, want := core.CapabilitiesOf(s), core.CanPatch|core.CanTouch|core.CanPop|core.CanIterate; got != want {
 		t.Errorf("CapabilitiesOf(Store) = %v; want %v", got, want)
 	}
 }
@@ -124,6 +124,7 @@ func TestErrorsNameTheOperation(t *testing.T) {
 			_, err := s.Patch(ctx, key, core.Patch{Set: map[string][]byte{"a": []byte("1")}, Expiry: exp})
 			return err
 		}},
+		{"pop", func() error { _, _, err := s.Pop(ctx, key, "a"); return err }},
 	}
 	for _, op := range ops {
 		err := op.fn()

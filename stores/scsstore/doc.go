@@ -65,6 +65,15 @@
 // which each record something in the session, for example), use a store with
 // atomic per-key patches, such as redisstore or pgstore.
 //
+// Flash messages are affected the same way. Nor does the package implement
+// core.Popper: an scs store can only read and write whole blobs, so it cannot
+// take one value out in one atomic step, and Key.Pop is atomic within one
+// request only. Concurrent requests that load the session before the first
+// of them commits each see the flash, so a flash message may show more than
+// once (in every tab or parallel request that loaded it), though it is gone
+// for the requests that follow. redisstore, pgstore and core.MemoryStore pop
+// natively and show it exactly once.
+//
 // # MySQL and MariaDB through mysqlstore
 //
 // Two changes to the schema mysqlstore's README gives, both checked by this

@@ -1,0 +1,12 @@
+package pgstore
+
+import (
+	"context"
+	"time"
+)
+
+// PopAt is Pop with the application's clock reading now, so tests can put
+// that clock past a row's expiry.
+func (s *Store) PopAt(ctx context.Context, key, name string, now time.Time) ([]byte, bool, error) {
+	return s.pop(ctx, key, name, now)
+}

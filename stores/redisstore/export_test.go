@@ -1,0 +1,12 @@
+package redisstore
+
+import (
+	"context"
+	"time"
+)
+
+// PopAt is Pop with the application's clock reading now, so tests can put
+// that clock ahead of Redis's.
+func (s *Store) PopAt(ctx context.Context, key, name string, now time.Time) ([]byte, bool, error) {
+	return s.pop(ctx, key, name, now)
+}

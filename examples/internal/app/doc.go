@@ -30,7 +30,8 @@
 //	POST /api/logout     destroys the session; {"ok": true}
 //	POST /api/flash      form field msg; {"ok": true}
 //	GET  /api/flash      {"flash": "msg"} once, then {"flash": ""}
-//	PUT  /api/kv/{key}   raw body (UTF-8, at most 64 KiB) as the value; {"key": "...", "value": "..."}
+//	PUT  /api/kv/{key}   raw body (UTF-8, at most 64 KiB) as the value; {"key": "...", "value": "..."};
+//	                     a session holds at most 32 keys (MaxSessionKeys): one more is a 500
 //	GET  /api/kv/{key}   {"key": "...", "value": "..."} or 404
 //	GET  /api/kv         {"keys": [...]}: every key in the session, sorted
 //

@@ -12,16 +12,17 @@ import (
 )
 
 // NewManager returns the examples' session manager for cfg and store (nil
-// means core's memory store). The manager logs every session failure it
-// reports, such as a failed load or commit, once to logger; its error
-// handler then answers with a generic JSON 500, like the API's own errors,
-// and logs nothing more.
+// means core's memory store), with SessionLimits. The manager logs every
+// session failure it reports, such as a failed load or commit, once to
+// logger; its error handler then answers with a generic JSON 500, like the
+// API's own errors, and logs nothing more.
 func NewManager(cfg Config, store core.Store, logger *slog.Logger) (*core.Manager, error) {
 	mgr, err := core.New(core.Config{
 		Secrets:     cfg.Secrets,
 		Store:       store,
 		IdleTimeout: cfg.IdleTimeout,
 		Lifetime:    cfg.Lifetime,
+		Limits:      SessionLimits,
 		Logger:      logger,
 		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
 			if !errors.Is(err, core.ErrHeadersSent) {

@@ -21,7 +21,18 @@ const (
 	MaxValueBytes = 64 << 10
 	// MaxFieldBytes bounds the form fields user and msg, and kv keys.
 	MaxFieldBytes = 256
+	// MaxSessionKeys bounds the keys of one session, those of the other
+	// routes (views, user, flash) included: PUT /api/kv/{key} of one more
+	// fails.
+	MaxSessionKeys = 32
 )
+
+// SessionLimits are the managers' core.Config.Limits: MaxSessionKeys keys
+// of at most 1 MiB in all, and a value as large as any body PUT
+// /api/kv/{key} accepts can be once JSON-encoded, which writes a byte as up
+// to six ("<" is \u003c). Beyond them a Set fails the request with a 500,
+// and nothing already stored is lost.
+var SessionLimits = core.Limits{ValueBytes: 6*MaxValueBytes + 2, Keys: MaxSessionKeys, SessionBytes: 1 << 20}
 
 const internalError = "internal server error"
 

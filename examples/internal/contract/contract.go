@@ -33,6 +33,7 @@ func Run(t *testing.T, newHandler func(*core.Manager) http.Handler) {
 		{"LogoutDestroysSession", testLogoutDestroys},
 		{"CookieAttributes", testCookieAttributes},
 		{"StoreFailuresStayPrivate", testStoreFailure},
+		{"SessionKeyCapRefusesFlood", testKeyCap},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
@@ -112,12 +113,14 @@ var flows = []struct {
 		{req: put("/api/kv/note", `<b>"héllo" ✓</b>`), status: 200, json: `{"key": "note", "value": "<b>\"héllo\" ✓</b>"}`},
 		{req: put("/api/kv/empty", ""), status: 200, json: `{"key": "empty", "value": ""}`},
 		{req: put("/api/kv/big", big), status: 200},
+		// JSON writes each "<" as \u003c: six times the body, still stored.
+		{req: put("/api/kv/escaped", strings.Repeat("<", app.MaxValueBytes)), status: 200},
 		{req: get("/api/kv/color"), status: 200, json: `{"key": "color", "value": "green"}`},
 		{req: get("/api/kv/note"), status: 200, json: `{"key": "note", "value": "<b>\"héllo\" ✓</b>"}`},
 		{req: get("/api/kv/nothing"), status: 404, isErr: true},
 		{req: post("/api/views"), status: 200},
 		{req: post("/api/login", "user", "carol"), status: 200},
-		{req: get("/api/kv"), status: 200, json: `{"keys": ["big", "color", "empty", "note", "user", "views"]}`},
+		{req: get("/api/kv"), status: 200, json: `{"keys": ["big", "color", "empty", "escaped", "note", "user", "views"]}`},
 	}},
 	{"KeyValueEscapedKeys", []step{
 		{req: put("/api/kv/a%20b", "1"), status: 200, json: `{"key": "a b", "value": "1"}`},

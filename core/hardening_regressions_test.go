@@ -7,6 +7,7 @@ package core_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -81,5 +82,24 @@ func TestIdleTouchBehindStaleCookieReachesLiveSession(t *testing.T) {
 	}
 	if got := sessionCookie(t, resp, core.DefaultCookieName); !live(got) {
 		t.Errorf("Set-Cookie = %v; want the touched session's cookie", got)
+	}
+}
+
+// Manager.String, which errors and logs print with %v, names the cookie
+// and the store type and never a secret, whatever the configuration.
+func TestManagerStringHoldsNoSecret(t *testing.T) {
+	t.Parallel()
+	secret := []byte("string-secret-0123456789abcdefghij")
+	for _, cfg := range []core.Config{
+		{Secrets: [][]byte{secret}},
+		{Secrets: [][]byte{secretA, secret}, Header: "X-Session-Token", Cookie: core.CookieConfig{Name: "__Host-s", Secure: core.SecureAlways}},
+		{Secrets: [][]byte{secret}, Store: core.NewMemoryStore(core.MemoryStoreOptions{CleanupInterval: -1})},
+	} {
+		m := newManager(t, cfg)
+		for _, s := range []string{m.String(), fmt.Sprintf("%v", m), fmt.Sprintf("%+v", m), fmt.Sprintf("%#v", m)} {
+			if strings.Contains(s, string(secret)) || strings.Contains(s, string(secretA)) {
+				t.Errorf("manager printed as %q; it contains a secret", s)
+			}
+		}
 	}
 }

@@ -104,12 +104,12 @@ func checkResponses(rs []response, tr Transport, p privates, m *core.Manager, er
 	}
 	for _, r := range rs {
 		report(r, "body", r.body)
-		if v, ok := r.header[tokenHeader]; ok && tr == Cookies {
-			findings = append(findings, fmt.Sprintf("%s %s: %s: %q sent to a client that only uses cookies", r.method, r.path, TokenHeader, v))
+		if v, ok := r.header[tokenHeader]; ok && !headerAllowed(r, tr) {
+			findings = append(findings, fmt.Sprintf("%s %s: %s: %q sent to a %s client that carried the cookie %v", r.method, r.path, TokenHeader, v, tr, r.hadCookie))
 		}
 		for name, vals := range r.header {
 			for _, v := range vals {
-				if !tokenPlace(name, v, tr) {
+				if !tokenPlace(name, v, headerAllowed(r, tr)) {
 					report(r, "header "+name, v)
 				}
 			}
@@ -118,14 +118,20 @@ func checkResponses(rs []response, tr Transport, p privates, m *core.Manager, er
 	return findings
 }
 
+// headerAllowed reports whether r may carry the token in TokenHeader: for
+// an API client, or a script's request that carried no cookie.
+func headerAllowed(r response, tr Transport) bool {
+	return tr == Header || (tr == Script && !r.hadCookie)
+}
+
 // tokenPlace reports whether a response header line is where the session
 // token belongs.
-func tokenPlace(name, value string, tr Transport) bool {
+func tokenPlace(name, value string, headerOK bool) bool {
 	switch name {
 	case "Set-Cookie":
 		return strings.HasPrefix(value, core.DefaultCookieName+"=")
 	case http.CanonicalHeaderKey(TokenHeader):
-		return tr == Header
+		return headerOK
 	}
 	return false
 }

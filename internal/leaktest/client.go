@@ -19,18 +19,21 @@ const (
 	// Header is an API client: it sends TokenHeader (empty before it has a
 	// token) and no cookie.
 	Header
+	// Script is a browser whose page script adds TokenHeader, empty, to
+	// every request, as an XSS would to read the token: it must get the
+	// token in a header only while it has no cookie, for a session its
+	// next login replaces.
+	Script
 )
 
 func (t Transport) String() string {
-	if t == Header {
-		return "header"
-	}
-	return "cookie"
+	return [...]string{"cookie", "header", "script"}[t]
 }
 
 // response is one exchange, kept for the leak checks.
 type response struct {
 	method, path string
+	hadCookie    bool // the request carried the session cookie
 	status       int
 	header       http.Header
 	body         string
@@ -55,18 +58,21 @@ func (c *client) do(method, path string) response {
 	case c.token != "":
 		r.AddCookie(&http.Cookie{Name: c.cookie, Value: c.token})
 	}
+	if c.transport == Script {
+		r.Header.Set(TokenHeader, "")
+	}
 	rec := httptest.NewRecorder()
 	c.h.ServeHTTP(rec, r)
 	res := rec.Result()
 	body, _ := io.ReadAll(res.Body)
-	out := response{method: method, path: path, status: res.StatusCode, header: res.Header, body: string(body)}
+	out := response{method: method, path: path, hadCookie: c.transport != Header && c.token != "", status: res.StatusCode, header: res.Header, body: string(body)}
 	c.responses = append(c.responses, out)
 	for _, ck := range res.Cookies() {
 		if ck.Name != c.cookie {
 			continue
 		}
 		c.tokens = append(c.tokens, ck.Value)
-		if c.transport == Cookies {
+		if c.transport != Header {
 			c.token = ck.Value
 			if ck.MaxAge < 0 {
 				c.token = ""

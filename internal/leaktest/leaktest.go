@@ -1,14 +1,15 @@
 // Package leaktest checks that nothing private escapes a sessionkit app,
 // whatever fails. Store error text, session IDs, store keys, cookies and
 // secrets never appear in a response, beyond the session's own Set-Cookie
-// and, for a client that sent the token header, that header; and session
+// and, for an API client that uses the token header, that header; and session
 // IDs, cookies, secrets and a store's credentials never appear in a log
 // line, of the manager's Config.Logger or of the framework's request log.
 // Store error text does reach the log: it is what the operator needs.
 //
 // Run drives every scenario (a healthy session's whole life, and each
-// store method failing in turn) under every adapter (Apps) and both token
-// transports against one backend. A store package runs it with its live
+// store method failing in turn) under every adapter (Apps) and every
+// client (a browser, an API client using the token header, and a browser
+// whose page script adds that header) against one backend. A store package runs it with its live
 // store and a broken one that fails for real, a client pointed at a closed
 // port for example:
 //
@@ -97,11 +98,11 @@ var scenarios = []scenario{
 		status: http.StatusInternalServerError, logged: core.ErrTooLarge},
 }
 
-// Run runs every scenario under every app and both transports against b,
+// Run runs every scenario under every app and every transport against b,
 // in parallel subtests named app/transport/scenario.
 func Run(t *testing.T, b Backend) {
 	for _, app := range Apps {
-		for _, tr := range []Transport{Cookies, Header} {
+		for _, tr := range []Transport{Cookies, Header, Script} {
 			for _, sc := range scenarios {
 				t.Run(app.Name+"/"+tr.String()+"/"+sc.name, func(t *testing.T) {
 					t.Parallel()

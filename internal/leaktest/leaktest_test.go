@@ -25,6 +25,7 @@ func TestNoLeaksMemoryStore(t *testing.T) {
 var leaky = []struct {
 	name string
 	app  App
+	tr   Transport
 	// scenario is the one that shows the mistake; want is text one of
 	// its findings must hold.
 	scenario, want string
@@ -71,6 +72,19 @@ var leaky = []struct {
 		}},
 		scenario: "Healthy", want: "header X-Debug",
 	},
+	{
+		name: "token header for a script beside the cookie",
+		app: App{Name: "nethttp", New: func(m *core.Manager, logs *Logs) http.Handler {
+			h := netHTTPApp(m, logs)
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if c, err := r.Cookie(core.DefaultCookieName); err == nil && r.Header[TokenHeader] != nil {
+					w.Header().Set(TokenHeader, c.Value)
+				}
+				h.ServeHTTP(w, r)
+			})
+		}},
+		tr: Script, scenario: "Healthy", want: "script client that carried the cookie",
+	},
 }
 
 // TestChecksCatchLeaks shows the checks are not vacuous: each leaky app
@@ -86,7 +100,7 @@ func TestChecksCatchLeaks(t *testing.T) {
 					sc = s
 				}
 			}
-			findings := runScenario(memoryBackend(t), tc.app, Cookies, sc)
+			findings := runScenario(memoryBackend(t), tc.app, tc.tr, sc)
 			for _, f := range findings {
 				if strings.Contains(f, tc.want) {
 					return

@@ -3,11 +3,11 @@ package core_test
 import (
 	"testing"
 
-	"go.uber.org/goleak"
+	"github.com/sessionkit/sessionkit/internal/goroutines"
 )
 
 // TestMain fails the package if any test leaves a goroutine behind: every
 // server, store sweeper and manager the tests start must be stopped.
 func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m)
+	goroutines.VerifyTestMain(m)
 }

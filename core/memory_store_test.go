@@ -11,7 +11,7 @@ import (
 	"testing/synctest"
 	"time"
 
-	"go.uber.org/goleak"
+	"github.com/sessionkit/sessionkit/internal/goroutines"
 
 	"github.com/sessionkit/sessionkit/core"
 	"github.com/sessionkit/sessionkit/core/storetest"
@@ -86,7 +86,7 @@ func TestMemoryStoreSweeperRemovesExpired(t *testing.T) {
 // goroutine outlives Close.
 func TestMemoryStoreCloseStopsSweeper(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		before := goleak.IgnoreCurrent()
+		before := goroutines.Current()
 		s := core.NewMemoryStore(core.MemoryStoreOptions{CleanupInterval: time.Millisecond})
 		time.Sleep(5 * time.Millisecond)
 		if err := s.Close(); err != nil {
@@ -95,7 +95,7 @@ func TestMemoryStoreCloseStopsSweeper(t *testing.T) {
 		if err := s.Close(); err != nil {
 			t.Fatalf("second Close: %v", err)
 		}
-		goleak.VerifyNone(t, before)
+		goroutines.Verify(t, before)
 		// The store stays usable without its sweeper.
 		ctx := context.Background()
 		if err := s.Save(ctx, "k", rec(time.Now().Add(time.Hour))); err != nil {
@@ -114,7 +114,7 @@ func TestMemoryStoreCloseStopsSweeper(t *testing.T) {
 			t.Errorf("default store is %T; want *core.MemoryStore", m.Store())
 		}
 		m.Close()
-		goleak.VerifyNone(t, before)
+		goroutines.Verify(t, before)
 	})
 }
 

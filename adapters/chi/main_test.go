@@ -3,9 +3,9 @@ package chisession_test
 import (
 	"testing"
 
-	"go.uber.org/goleak"
+	"github.com/sessionkit/sessionkit/internal/goroutines"
 )
 
 func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m)
+	goroutines.VerifyTestMain(m)
 }

@@ -1,23 +1,15 @@
 package leaktest
 
 import (
-	"context"
 	"io"
 	"log"
-	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 
-	"github.com/gin-gonic/gin"
 	"github.com/go-chi/chi/v5"
 	chimw "github.com/go-chi/chi/v5/middleware"
-	"github.com/labstack/echo/v4"
-	echomw "github.com/labstack/echo/v4/middleware"
 
 	chisession "github.com/sessionkit/sessionkit/adapters/chi"
-	echosession "github.com/sessionkit/sessionkit/adapters/echo"
-	ginsession "github.com/sessionkit/sessionkit/adapters/gin"
 	"github.com/sessionkit/sessionkit/core"
 )
 
@@ -43,22 +35,24 @@ type App struct {
 	ErrorHandler func(http.ResponseWriter, *http.Request, error)
 }
 
-// Apps are the adapters under test: net/http, chi, gin and Echo.
+// Apps are the adapters of the root module: net/http and chi. The
+// adapters in modules of their own (gin, Echo) build their App from Routes
+// in the integration module, which runs every adapter against every store.
 var Apps = []App{
 	{Name: "nethttp", New: netHTTPApp},
 	{Name: "chi", New: chiApp},
-	{Name: "gin", New: ginApp},
-	{Name: "echo", New: echoApp},
 }
 
-// route is one route of the contract; do acts on the session with the
-// route's path parameters and returns the body.
-type route struct {
-	method, path string
-	do           func(s *core.Session, param func(string) string) string
+// Route is one route of the contract. Do acts on the session with the
+// route's path parameters (param returns the named one) and returns the
+// body.
+type Route struct {
+	Method, Path string
+	Do           func(s *core.Session, param func(string) string) string
 }
 
-var routes = []route{
+// Routes are the contract's routes, with {name} path parameters.
+var Routes = []Route{
 	{http.MethodPost, "/set/{key}/{value}", func(s *core.Session, p func(string) string) string {
 		core.Key[string](p("key")).Set(s, p("value"))
 		return "ok"
@@ -92,16 +86,16 @@ var routes = []route{
 	}},
 }
 
-// colonParams turns {name} into :name, the syntax of gin and Echo.
-func colonParams(path string) string {
+// ColonParams turns {name} into :name, the syntax of gin and Echo.
+func ColonParams(path string) string {
 	return strings.NewReplacer("{", ":", "}", "").Replace(path)
 }
 
 func netHTTPApp(m *core.Manager, _ *Logs) http.Handler {
 	mux := http.NewServeMux()
-	for _, rt := range routes {
-		mux.HandleFunc(rt.method+" "+rt.path, func(w http.ResponseWriter, r *http.Request) {
-			io.WriteString(w, rt.do(core.FromRequest(r), r.PathValue))
+	for _, rt := range Routes {
+		mux.HandleFunc(rt.Method+" "+rt.Path, func(w http.ResponseWriter, r *http.Request) {
+			io.WriteString(w, rt.Do(core.FromRequest(r), r.PathValue))
 		})
 	}
 	return m.Handler(mux)
@@ -111,44 +105,10 @@ func chiApp(m *core.Manager, logs *Logs) http.Handler {
 	r := chi.NewRouter()
 	r.Use(chimw.RequestLogger(&chimw.DefaultLogFormatter{Logger: log.New(logs, "", 0), NoColor: true}))
 	r.Use(chisession.Middleware(m))
-	for _, rt := range routes {
-		r.MethodFunc(rt.method, rt.path, func(w http.ResponseWriter, r *http.Request) {
-			io.WriteString(w, rt.do(chisession.Get(r), func(k string) string { return chi.URLParam(r, k) }))
+	for _, rt := range Routes {
+		r.MethodFunc(rt.Method, rt.Path, func(w http.ResponseWriter, r *http.Request) {
+			io.WriteString(w, rt.Do(chisession.Get(r), func(k string) string { return chi.URLParam(r, k) }))
 		})
 	}
 	return r
-}
-
-var ginQuiet sync.Once
-
-func ginApp(m *core.Manager, logs *Logs) http.Handler {
-	ginQuiet.Do(func() { gin.SetMode(gin.ReleaseMode) }) // no route dump on stdout
-	r := gin.New()
-	r.Use(gin.LoggerWithWriter(logs), gin.RecoveryWithWriter(logs), ginsession.Middleware(m))
-	for _, rt := range routes {
-		r.Handle(rt.method, colonParams(rt.path), func(c *gin.Context) {
-			c.String(http.StatusOK, rt.do(ginsession.Get(c), c.Param))
-		})
-	}
-	return r
-}
-
-func echoApp(m *core.Manager, logs *Logs) http.Handler {
-	e := echo.New()
-	logger := logs.Logger()
-	e.Use(echomw.RequestLoggerWithConfig(echomw.RequestLoggerConfig{
-		LogMethod: true, LogURI: true, LogStatus: true, LogError: true, HandleError: true,
-		LogValuesFunc: func(_ echo.Context, v echomw.RequestLoggerValues) error {
-			logger.LogAttrs(context.Background(), slog.LevelInfo, "echo request",
-				slog.String("method", v.Method), slog.String("uri", v.URI), slog.Int("status", v.Status), slog.Any("err", v.Error))
-			return nil
-		},
-	}))
-	e.Use(echosession.Middleware(m))
-	for _, rt := range routes {
-		e.Add(rt.method, colonParams(rt.path), func(c echo.Context) error {
-			return c.String(http.StatusOK, rt.do(echosession.Get(c), c.Param))
-		})
-	}
-	return e
 }

@@ -7,7 +7,7 @@
 // Store error text does reach the log: it is what the operator needs.
 //
 // Run drives every scenario (a healthy session's whole life, and each
-// store method failing in turn) under every adapter (Apps) and every
+// store method failing in turn) under every adapter given (Apps by default) and every
 // client (a browser, an API client using the token header, and a browser
 // whose page script adds that header) against one backend. A store package runs it with its live
 // store and a broken one that fails for real, a client pointed at a closed
@@ -99,9 +99,13 @@ var scenarios = []scenario{
 }
 
 // Run runs every scenario under every app and every transport against b,
-// in parallel subtests named app/transport/scenario.
-func Run(t *testing.T, b Backend) {
-	for _, app := range Apps {
+// in parallel subtests named app/transport/scenario. With no apps given it
+// uses Apps.
+func Run(t *testing.T, b Backend, apps ...App) {
+	if len(apps) == 0 {
+		apps = Apps
+	}
+	for _, app := range apps {
 		for _, tr := range []Transport{Cookies, Header, Script} {
 			for _, sc := range scenarios {
 				t.Run(app.Name+"/"+tr.String()+"/"+sc.name, func(t *testing.T) {

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"go.uber.org/goleak"
+	"github.com/sessionkit/sessionkit/internal/goroutines"
 
 	"github.com/sessionkit/sessionkit/core"
 	"github.com/sessionkit/sessionkit/core/storetest"
@@ -189,18 +189,18 @@ func TestCloseStopsCleanupJob(t *testing.T) {
 	}
 	table := newTable(t, pool)
 	newStore(t, pool, pgstore.Options{Table: table, CleanupInterval: -1})
-	before := goleak.IgnoreCurrent()
+	before := goroutines.Current()
 	s, err := pgstore.New(pool, pgstore.Options{Table: table, CleanupInterval: time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := goleak.Find(before); err == nil || !strings.Contains(err.Error(), "cleanupLoop") {
+	if err := goroutines.Find(before); err == nil || !strings.Contains(err.Error(), "cleanupLoop") {
 		t.Fatalf("goroutines after New = %v; want the cleanup job among them", err)
 	}
 	if err := s.Close(); err != nil {
 		t.Fatalf("Close = %v; want nil", err)
 	}
-	goleak.VerifyNone(t, before)
+	goroutines.Verify(t, before)
 	if err := pool.Ping(ctxT(t)); err != nil {
 		t.Errorf("pool after store Close: Ping = %v; want nil (Close must not close the pool)", err)
 	}

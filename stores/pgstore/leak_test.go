@@ -4,7 +4,7 @@ import (
 	"testing"
 	"time"
 
-	"go.uber.org/goleak"
+	"github.com/sessionkit/sessionkit/internal/goroutines"
 
 	"github.com/sessionkit/sessionkit/stores/pgstore"
 )
@@ -13,10 +13,10 @@ import (
 // cleanup job, manager, server, client) and then closes it: no goroutine may
 // remain. It is not parallel, so other tests' goroutines do not interfere.
 func TestNothingOutlivesClose(t *testing.T) {
-	before := goleak.IgnoreCurrent()
+	before := goroutines.Current()
 	// Registered first, so it runs after every other cleanup has closed
 	// its part.
-	t.Cleanup(func() { goleak.VerifyNone(t, before) })
+	t.Cleanup(func() { goroutines.Verify(t, before) })
 
 	pool, _ := newPool(t)
 	table := newTable(t, pool)

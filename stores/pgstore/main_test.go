@@ -9,7 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
-	"go.uber.org/goleak"
+	"github.com/sessionkit/sessionkit/internal/goroutines"
 
 	"github.com/sessionkit/sessionkit/internal/testenv"
 	"github.com/sessionkit/sessionkit/stores/pgstore"
@@ -18,7 +18,7 @@ import (
 // TestMain fails the package if any goroutine (the cleanup job, the pools,
 // the managers, the test servers) outlives the tests.
 func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m)
+	goroutines.VerifyTestMain(m)
 }
 
 func randHex(t testing.TB) string {

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
-	"go.uber.org/goleak"
+	"github.com/sessionkit/sessionkit/internal/goroutines"
 
 	"github.com/sessionkit/sessionkit/stores/redisstore"
 )
@@ -40,7 +40,7 @@ func (b *lockedBuffer) String() string {
 // goroutines.
 func TestRedisOutageAndRecovery(t *testing.T) {
 	requireBinaries(t)
-	running := goleak.IgnoreCurrent()
+	running := goroutines.Current()
 
 	port, dir := freePort(t), t.TempDir()
 	persist := []string{"--appendonly", "yes", "--appendfsync", "always"}
@@ -120,5 +120,5 @@ func TestRedisOutageAndRecovery(t *testing.T) {
 		t.Errorf("client.Close = %v", err)
 	}
 	srv.stop()
-	goleak.VerifyNone(t, running)
+	goroutines.Verify(t, running)
 }

@@ -2,16 +2,13 @@ package scsstore_test
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"log"
 	"net/http"
 	"os"
 	"time"
 
-	"github.com/alexedwards/scs/mysqlstore"
 	"github.com/alexedwards/scs/v2/memstore"
-	_ "github.com/go-sql-driver/mysql"
 	"github.com/sessionkit/sessionkit/core"
 	"github.com/sessionkit/sessionkit/stores/scsstore"
 )
@@ -44,9 +41,10 @@ func ExampleNew() {
 	log.Print(http.ListenAndServe("localhost:8080", mgr.Handler(http.HandlerFunc(views))))
 }
 
-// Sessions in MySQL or MariaDB through scs's mysqlstore, counted for metrics.
-// The database needs mysqlstore's sessions table, with a MEDIUMBLOB data
-// column to hold sessions larger than a BLOB's 64 KiB:
+// Sessions in an iterable scs store, counted for metrics. Any scs store
+// with an All method works the same way; with scs's mysqlstore the database
+// needs mysqlstore's sessions table, with a MEDIUMBLOB data column to hold
+// sessions larger than a BLOB's 64 KiB:
 //
 //	CREATE TABLE sessions (
 //		token CHAR(43) PRIMARY KEY,
@@ -54,19 +52,18 @@ func ExampleNew() {
 //		expiry TIMESTAMP(6) NOT NULL
 //	);
 //
+//	backend := mysqlstore.New(db) // deletes expired rows every 5 minutes
+//	defer backend.StopCleanup()
+//
 // Leave out the index on expiry that mysqlstore's README suggests. With it,
 // the periodic cleanup (DELETE ... WHERE expiry < now) and concurrent commits
 // lock the index and the primary key in opposite orders, so InnoDB now and
 // then aborts a commit with a deadlock (error 1213) and that request fails.
 // Without it each cleanup (every five minutes by default) scans the table
-// instead.
+// instead. The integration module runs the conformance suite on mysqlstore
+// against a real MariaDB.
 func ExampleNewIterable() {
-	db, err := sql.Open("mysql", "app@tcp(127.0.0.1:3306)/app?parseTime=true")
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer db.Close()
-	backend := mysqlstore.New(db) // deletes expired rows every 5 minutes
+	backend := memstore.New() // deletes expired sessions every minute
 	defer backend.StopCleanup()
 
 	store := scsstore.NewIterable(backend)

@@ -3,11 +3,11 @@ package scsstore
 import (
 	"testing"
 
-	"go.uber.org/goleak"
+	"github.com/sessionkit/sessionkit/internal/goroutines"
 )
 
 // TestMain fails the run if a test leaves an scs cleanup goroutine or a
 // database connection goroutine behind.
 func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m)
+	goroutines.VerifyTestMain(m)
 }

@@ -40,59 +40,6 @@ func TestConformanceMemstore(t *testing.T) {
 	storetest.Run(t, NewIterable(m))
 }
 
-func TestConformanceMySQL(t *testing.T) {
-	t.Parallel()
-	m, db := newMySQLBackend(t, 100*time.Millisecond)
-	st := NewIterable(m)
-	t.Run("Suite", func(t *testing.T) { storetest.Run(t, st) })
-
-	t.Run("CommitsRecordExpiry", func(t *testing.T) {
-		key := storetest.NewKey(t)
-		exp := time.Now().Add(time.Hour).Truncate(time.Millisecond)
-		if err := st.Save(testCtx(t), key, core.Record{Values: vals("a", "1"), Expiry: exp}); err != nil {
-			t.Fatalf("Save = %v", err)
-		}
-		var got time.Time
-		if err := db.QueryRowContext(testCtx(t), "SELECT expiry FROM sessions WHERE token = ?", key).Scan(&got); err != nil {
-			t.Fatalf("SELECT expiry: %v", err)
-		}
-		if d := got.Sub(exp); d > time.Millisecond || d < -time.Millisecond {
-			t.Errorf("expiry column = %v; want %v", got, exp)
-		}
-	})
-
-	t.Run("SavePastExpiryDeletesRow", func(t *testing.T) {
-		key := storetest.NewKey(t)
-		if err := st.Save(testCtx(t), key, core.Record{Values: vals("a", "1"), Expiry: time.Now().Add(time.Hour)}); err != nil {
-			t.Fatalf("Save(live) = %v", err)
-		}
-		if err := st.Save(testCtx(t), key, core.Record{Values: vals("a", "2"), Expiry: time.Now().Add(-time.Second)}); err != nil {
-			t.Fatalf("Save(past expiry) = %v; want nil", err)
-		}
-		// Unlike Find and All, this sees expired rows too.
-		var n int
-		if err := db.QueryRowContext(testCtx(t), "SELECT COUNT(*) FROM sessions WHERE token = ?", key).Scan(&n); err != nil {
-			t.Fatalf("SELECT COUNT(*): %v", err)
-		}
-		if n != 0 {
-			t.Errorf("rows for the token after saving a past expiry = %d; want 0", n)
-		}
-	})
-
-	t.Run("CorruptBlob", func(t *testing.T) {
-		key := storetest.NewKey(t)
-		if err := m.Commit(key, []byte("\x00garbage"), time.Now().Add(time.Hour)); err != nil {
-			t.Fatalf("Commit = %v", err)
-		}
-		if _, _, err := st.Load(testCtx(t), key); !errors.Is(err, core.ErrBadRecord) {
-			t.Errorf("Load(corrupt) error = %v; want one wrapping core.ErrBadRecord", err)
-		}
-		if _, err := st.Count(testCtx(t)); !errors.Is(err, core.ErrBadRecord) {
-			t.Errorf("Count with a corrupt blob = %v; want an error wrapping core.ErrBadRecord", err)
-		}
-	})
-}
-
 // TestConformanceCtxStore runs the suite through the scs.CtxStore path.
 func TestConformanceCtxStore(t *testing.T) {
 	t.Parallel()

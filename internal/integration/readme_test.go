@@ -1,4 +1,4 @@
-package sessionkit_test
+package integration_test
 
 import (
 	"bufio"
@@ -26,7 +26,7 @@ type snippet struct {
 
 func readmeSnippets(t *testing.T) (readme string, snippets []snippet) {
 	t.Helper()
-	b, err := os.ReadFile("README.md")
+	b, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -236,8 +236,8 @@ func TestReadmeEverydayTasks(t *testing.T) {
 func TestReadmeDocumentsConfig(t *testing.T) {
 	readme, _ := readmeSnippets(t)
 	for _, typ := range []reflect.Type{reflect.TypeFor[core.Config](), reflect.TypeFor[core.CookieConfig]()} {
-		for f := range typ.Fields() {
-			if f.IsExported() && !strings.Contains(readme, "| `"+f.Name+"` |") {
+		for i := range typ.NumField() {
+			if f := typ.Field(i); f.IsExported() && !strings.Contains(readme, "| `"+f.Name+"` |") {
 				t.Errorf("README.md has no configuration row for %s.%s", typ, f.Name)
 			}
 		}

@@ -10,18 +10,25 @@ import (
 	"github.com/labstack/echo/v4"
 	echomw "github.com/labstack/echo/v4/middleware"
 
+	echov5 "github.com/labstack/echo/v5"
+	echov5mw "github.com/labstack/echo/v5/middleware"
+
 	echosession "github.com/sessionkit/sessionkit/adapters/echo"
+	echov5session "github.com/sessionkit/sessionkit/adapters/echov5"
 	ginsession "github.com/sessionkit/sessionkit/adapters/gin"
 	"github.com/sessionkit/sessionkit/core"
 	"github.com/sessionkit/sessionkit/internal/leaktest"
 )
 
-// apps are every adapter: the root module's (net/http, chi) and those in
-// modules of their own.
-var apps = append(append([]leaktest.App(nil), leaktest.Apps...),
-	leaktest.App{Name: "gin", New: ginApp},
-	leaktest.App{Name: "echo", New: echoApp},
-)
+// moduleApps are the adapters in modules of their own.
+var moduleApps = []leaktest.App{
+	{Name: "gin", New: ginApp},
+	{Name: "echo", New: echoApp},
+	{Name: "echov5", New: echoV5App},
+}
+
+// apps are every adapter: the root module's (net/http, chi) and the others.
+var apps = append(append([]leaktest.App(nil), leaktest.Apps...), moduleApps...)
 
 var ginQuiet sync.Once
 
@@ -52,6 +59,26 @@ func echoApp(m *core.Manager, logs *leaktest.Logs) http.Handler {
 	for _, rt := range leaktest.Routes {
 		e.Add(rt.Method, leaktest.ColonParams(rt.Path), func(c echo.Context) error {
 			return c.String(http.StatusOK, rt.Do(echosession.Get(c), c.Param))
+		})
+	}
+	return e
+}
+
+func echoV5App(m *core.Manager, logs *leaktest.Logs) http.Handler {
+	e := echov5.New()
+	logger := logs.Logger()
+	e.Use(echov5mw.RequestLoggerWithConfig(echov5mw.RequestLoggerConfig{
+		LogMethod: true, LogURI: true, LogStatus: true, HandleError: true,
+		LogValuesFunc: func(_ *echov5.Context, v echov5mw.RequestLoggerValues) error {
+			logger.LogAttrs(context.Background(), slog.LevelInfo, "echo request",
+				slog.String("method", v.Method), slog.String("uri", v.URI), slog.Int("status", v.Status), slog.Any("err", v.Error))
+			return nil
+		},
+	}))
+	e.Use(echov5session.Middleware(m))
+	for _, rt := range leaktest.Routes {
+		e.Add(rt.Method, leaktest.ColonParams(rt.Path), func(c *echov5.Context) error {
+			return c.String(http.StatusOK, rt.Do(echov5session.Get(c), c.Param))
 		})
 	}
 	return e

@@ -9,9 +9,11 @@ require (
 	github.com/go-sql-driver/mysql v1.10.2
 	github.com/jackc/pgx/v5 v5.12.0
 	github.com/labstack/echo/v4 v4.16.0
+	github.com/labstack/echo/v5 v5.3.1
 	github.com/redis/go-redis/v9 v9.23.0
 	github.com/sessionkit/sessionkit v0.0.0
 	github.com/sessionkit/sessionkit/adapters/echo v0.0.0
+	github.com/sessionkit/sessionkit/adapters/echov5 v0.0.0
 	github.com/sessionkit/sessionkit/adapters/gin v0.0.0
 	github.com/sessionkit/sessionkit/stores/pgstore v0.0.0
 	github.com/sessionkit/sessionkit/stores/redisstore v0.0.0
@@ -26,7 +28,7 @@ require (
 	github.com/cloudwego/base64x v0.1.6 // indirect
 	github.com/gabriel-vasile/mimetype v1.4.12 // indirect
 	github.com/gin-contrib/sse v1.1.0 // indirect
-	github.com/go-chi/chi/v5 v5.0.0 // indirect
+	github.com/go-chi/chi/v5 v5.0.8 // indirect
 	github.com/go-playground/locales v0.14.1 // indirect
 	github.com/go-playground/universal-translator v0.18.1 // indirect
 	github.com/go-playground/validator/v10 v10.30.1 // indirect
@@ -53,8 +55,8 @@ require (
 	go.mongodb.org/mongo-driver/v2 v2.5.0 // indirect
 	go.uber.org/atomic v1.12.0 // indirect
 	golang.org/x/arch v0.22.0 // indirect
-	golang.org/x/crypto v0.53.0 // indirect
-	golang.org/x/net v0.56.0 // indirect
+	golang.org/x/crypto v0.54.0 // indirect
+	golang.org/x/net v0.57.0 // indirect
 	golang.org/x/sync v0.22.0 // indirect
 	golang.org/x/sys v0.48.0 // indirect
 	golang.org/x/text v0.41.0 // indirect
@@ -65,6 +67,7 @@ require (
 replace (
 	github.com/sessionkit/sessionkit => ../..
 	github.com/sessionkit/sessionkit/adapters/echo => ../../adapters/echo
+	github.com/sessionkit/sessionkit/adapters/echov5 => ../../adapters/echov5
 	github.com/sessionkit/sessionkit/adapters/gin => ../../adapters/gin
 	github.com/sessionkit/sessionkit/stores/pgstore => ../../stores/pgstore
 	github.com/sessionkit/sessionkit/stores/redisstore => ../../stores/redisstore

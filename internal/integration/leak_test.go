@@ -23,13 +23,14 @@ func TestMain(m *testing.M) {
 	goroutines.VerifyTestMain(m)
 }
 
-// TestNoLeaksMemory runs the leak scenarios under every adapter on the
-// memory store, whose failures are leaktest.Failing's.
+// TestNoLeaksMemory runs the leak scenarios on the memory store, whose
+// failures are leaktest.Failing's, under the adapters the root module's
+// TestNoLeaksMemoryStore does not cover.
 func TestNoLeaksMemory(t *testing.T) {
 	t.Parallel()
 	live := core.NewMemoryStore(core.MemoryStoreOptions{})
 	t.Cleanup(func() { live.Close() })
-	leaktest.Run(t, leaktest.Backend{Name: "memory", Live: live, Broken: leaktest.Failing{}, FailureText: leaktest.FailureText}, apps...)
+	leaktest.Run(t, leaktest.Backend{Name: "memory", Live: live, Broken: leaktest.Failing{}, FailureText: leaktest.FailureText}, moduleApps...)
 }
 
 // TestNoLeaksSCS runs them on an scs memstore through scsstore.

@@ -242,9 +242,18 @@ func TestReadmeDocumentsConfig(t *testing.T) {
 			}
 		}
 	}
-	for _, cmd := range []string{"go run ./examples/chi", "go test -race ./..."} {
+	const testAll = "go test -race work"
+	for _, cmd := range []string{"go run ./examples/chi", testAll} {
 		if !strings.Contains(readme, "\n"+cmd) {
 			t.Errorf("README.md does not show the command %q", cmd)
 		}
+	}
+	// CI runs the README's test command itself.
+	ci, err := os.ReadFile(filepath.Join("..", "..", ".ci", "run"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(ci), "\n"+testAll+"\n") {
+		t.Errorf(".ci/run does not run the README's test command %q", testAll)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"time"
 )
 
@@ -27,36 +26,58 @@ func (s *Session) commit(ctx context.Context, now time.Time, d detachment) error
 	if s.st.phase == abandoned {
 		return nil
 	}
+	var err error
 	if s.st.needsID(&s.m.cfg) {
-		if err := s.ensureID(); err != nil {
-			return err
-		}
+		err = s.ensureID()
 	}
+	if err == nil {
+		err = s.carryOut(ctx, now, d)
+	}
+	if err != nil && s.m.obs != nil {
+		s.m.store.emit(ctx, Event{Kind: EventCommitFailed, Err: err})
+	}
+	return err
+}
+
+// carryOut plans the commit and carries it out, in the commit phase when
+// it calls the store.
+func (s *Session) carryOut(ctx context.Context, now time.Time, d detachment) error {
+	pctx, inPhase := ctx, false
 	for {
 		unread, touch := s.st.load == unloaded, s.st.touch
 		p := s.st.plan(&s.m.cfg, now, s.m.pauses.paused(s.st.key, now))
-		actx := ctx
+		if !inPhase && p.touchesStore() {
+			pctx, inPhase = s.m.startPhase(ctx, PhaseCommit)
+		}
+		actx := pctx
 		if d == detached && p.touchesStore() {
 			// Built only when a store call is made, so a request with
 			// nothing to commit pays nothing for it.
-			actx = context.WithoutCancel(ctx)
+			actx = context.WithoutCancel(pctx)
 		}
 		res := s.m.apply(actx, &p)
-		n, err := s.st.settle(&p, res, now)
 		// An unread session's touch found no record: the token sent first
 		// was stale; touch the live session a later token names, if any.
-		if unread && p.op == opTouch && !res.found && res.err == nil && s.nextCandidate(now) {
+		stale := unread && p.op == opTouch && !res.found && res.err == nil
+		if stale && s.m.obs != nil {
+			s.m.gone(pctx, &s.st.ident, now)
+		}
+		n, err := s.st.settle(&p, res, now)
+		if stale && s.nextCandidate(pctx, now) {
 			s.st.touch = touch // that touch found nothing to move
 			continue
 		}
-		s.report(ctx, n, &p, res, now)
+		s.report(pctx, n, &p, res, now)
+		if inPhase {
+			s.m.phases.EndPhase(pctx, PhaseCommit, err)
+		}
 		return err
 	}
 }
 
 // nextCandidate adopts the next verified token of the request, if any.
-func (s *Session) nextCandidate(now time.Time) bool {
-	id, c, pos := s.m.verify(s.req, now, s.st.candidate+1)
+func (s *Session) nextCandidate(ctx context.Context, now time.Time) bool {
+	id, c, pos := s.m.verify(ctx, s.req, now, s.st.candidate+1)
 	if c == clientNone {
 		return false
 	}
@@ -64,7 +85,8 @@ func (s *Session) nextCandidate(now time.Time) bool {
 	return true
 }
 
-// report logs what settle noticed.
+// report logs what settle noticed, and tells the observer what the commit
+// did.
 func (s *Session) report(ctx context.Context, n notice, p *plan, res outcome, now time.Time) {
 	switch n {
 	case noticeTouchFailed:
@@ -72,13 +94,16 @@ func (s *Session) report(ctx context.Context, n notice, p *plan, res outcome, no
 		// touches pause for a TouchInterval, so an outage costs one
 		// timeout per interval, not one per request.
 		s.m.pauses.pause(p.key, now.Add(s.m.cfg.TouchInterval))
-		s.m.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "sessionkit: idle touch failed", slog.Any("error", res.err))
+		s.m.logWarn(ctx, "sessionkit: idle touch failed", logEventTouchFailed, res.err)
 	case noticeNone:
 		if p.op == opTouch && res.written {
 			s.m.pauses.resume(p.key)
 		}
 	case noticeEnded:
-		s.m.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "sessionkit: session ended by another request before this one committed; its changes were discarded")
+		s.m.logWarn(ctx, "sessionkit: session ended by another request before this one committed; its changes were discarded", logEventSessionEnded, nil)
+	}
+	if s.m.obs != nil {
+		s.observeCommit(ctx, p, res)
 	}
 }
 

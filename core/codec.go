@@ -14,8 +14,9 @@ type codec interface {
 	encode(id identity) string
 	// decode verifies a value from the client. secret is the index of the
 	// secret that verified it; a codec that carries no timestamps returns
-	// zero created and touched times.
-	decode(v string) (id identity, secret int, ok bool)
+	// zero created and touched times. bad is 0 for a valid value, and
+	// otherwise why it is not (ReasonMalformed or ReasonBadSignature).
+	decode(v string) (id identity, secret int, bad Reason)
 	// storeKey returns the key the session with this ID is stored under.
 	storeKey(id string) string
 }

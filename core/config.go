@@ -162,12 +162,26 @@ type Config struct {
 	ErrorHandler func(w http.ResponseWriter, r *http.Request, err error)
 
 	// Logger receives one record for every session failure (level Error,
-	// message "sessionkit: session error", attributes error, method and
-	// path) under every adapter, and warnings for failed idle touches and
-	// sessions ended by a concurrent request. Records never carry a
-	// session ID, a cookie or a secret. The default is slog.Default(); use
-	// a logger with a discarding handler to silence it.
+	// message "sessionkit: session error") under every adapter, and
+	// warnings for failed idle touches and sessions ended by a concurrent
+	// request, with the stable attribute keys the package documentation
+	// lists (event, error, store, operation, method, path). Records never
+	// carry a session ID, a cookie or a secret. The default is
+	// slog.Default(); use a logger with a discarding handler to silence
+	// it.
 	Logger *slog.Logger
+
+	// Observer receives the manager's lifecycle events: sessions created,
+	// loaded, regenerated, destroyed and expired, tokens rejected or
+	// verified (and by which secret), idle touches written or throttled,
+	// every store call with its duration and outcome, and failed commits;
+	// see Event. If it is also a PhaseObserver, it is told where the load
+	// and the commit begin and end, so a tracer can give each a span
+	// under the request's. Package github.com/sessionkit/sessionkit/otel
+	// provides one for OpenTelemetry. Events are delivered synchronously,
+	// and never carry a session ID, a token, a cookie or a secret. The
+	// default is nil: no events, at no cost on any request.
+	Observer Observer
 }
 
 // Limits bound the size of one session. A zero field takes its default

@@ -1,6 +1,7 @@
 package core
 
 import (
+	"log/slog"
 	"net/http"
 	"strings"
 	"time"
@@ -119,7 +120,8 @@ func addVary(h http.Header, name string) {
 func (s *Session) setCookie(c *http.Cookie) {
 	v := c.String()
 	if v == "" {
-		s.m.cfg.Logger.Error("sessionkit: invalid session cookie; not sent", "name", c.Name)
+		s.m.cfg.Logger.LogAttrs(s.req.Context(), slog.LevelError, "sessionkit: invalid session cookie; not sent",
+			slog.String(logKeyEvent, logEventCookieInvalid), slog.String(logKeyCookieName, c.Name))
 		return
 	}
 	prefix := c.Name + "="

@@ -72,6 +72,46 @@
 // every capability of the store it wraps. MemoryStore is the embedded
 // default; package storetest is the conformance suite every store passes.
 //
+// # Observability
+//
+// Config.Observer receives the manager's lifecycle events (Event): a
+// session created, loaded, regenerated, destroyed or expired (idle or
+// absolute), a token rejected (malformed, bad signature, expired, unknown
+// ID) or verified by the secret at index N, an idle touch written or
+// throttled, every store call with its duration and outcome, and every
+// failed commit. A PhaseObserver is also told where the load and the
+// commit begin and end, under the request's context, so a tracer gives
+// each a span under the request's span; package
+// github.com/sessionkit/sessionkit/otel turns all of it into OpenTelemetry
+// spans and metrics. Without an Observer none of it costs an allocation
+// or a clock read. Events never carry a session ID, a token, a cookie or a
+// secret.
+//
+// # Logs
+//
+// Every record the manager writes goes through Config.Logger, with these
+// attribute keys and no others; no value is ever a session ID, a token, a
+// cookie's value or a secret:
+//
+//	key          value                                             in records
+//	event        what happened: commit_failed, load_failed,        all
+//	             touch_failed, session_ended or cookie_invalid
+//	error        the error, as an error value                      commit_failed, load_failed, touch_failed
+//	store        the store's kind, as in Event.Store               those a store call caused, and session_ended
+//	operation    the store operation that failed: load, save,      those a store call caused
+//	             delete, patch, touch or pop
+//	method       the request's method                              commit_failed, load_failed
+//	path         the request's URL path                            commit_failed, load_failed
+//	handled      true: the handler took the error on (Session.Err) load_failed
+//	cookie_name  the session cookie's name, never its value        cookie_invalid
+//
+// The messages are "sessionkit: session error" (level Error: events
+// commit_failed, logged once for each failure the error path answers or
+// reports, and load_failed), "sessionkit: idle touch failed" (Warn),
+// "sessionkit: session ended by another request before this one
+// committed; its changes were discarded" (Warn) and "sessionkit: invalid
+// session cookie; not sent" (Error).
+//
 // # Adapters
 //
 // The request lifecycle that framework adapters drive (begin, commit just

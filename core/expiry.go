@@ -94,20 +94,23 @@ func (st *state) touchDue(cfg *Config, now time.Time) bool {
 	switch st.touch {
 	case touchForced:
 		return true
-	case touchThrottled:
+	case touchThrottled, touchSkipped:
 		return cfg.IdleTimeout > 0 && now.Sub(st.ident.touched) >= cfg.TouchInterval
 	}
 	return false
 }
 
-// alive reports whether the session a token names can still exist, judged
-// from the signed timestamps alone. The store has the final word.
-func (m *Manager) alive(id identity, now time.Time) bool {
-	if !now.Before(id.created.Add(id.lifetimeOr(&m.cfg))) {
-		return false
+// ended reports whether, and how, the session a token names has ended,
+// judged from the signed timestamps alone: 0 while it can still be alive.
+// The store has the final word.
+func (m *Manager) ended(id identity, now time.Time) Reason {
+	// A lifetime above MaxLifetime was granted under an older, longer
+	// configuration; it is not honoured after the maximum shrinks.
+	if id.lifetime > m.cfg.MaxLifetime || !now.Before(id.created.Add(id.lifetimeOr(&m.cfg))) {
+		return ReasonAbsolute
 	}
 	if it := m.cfg.IdleTimeout; it > 0 && !now.Before(id.touched.Add(it+m.cfg.TouchInterval)) {
-		return false
+		return ReasonIdle
 	}
-	return true
+	return 0
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"time"
 
@@ -100,7 +99,7 @@ func (m *Manager) begin(w http.ResponseWriter, r *http.Request, o bridge.Options
 	r = r.WithContext(&s.ctx)
 	s.req = r
 	now := time.Now()
-	id, c, pos := m.verify(r, now, headerCandidate)
+	id, c, pos := m.verify(r.Context(), r, now, headerCandidate)
 	if c != clientNone {
 		s.st.adopt(id, c, pos, m.codec.storeKey(id.id))
 	} else {
@@ -192,8 +191,7 @@ func (x *exchange) Abandon() {
 // describing the handler's body go first: a compressor, say, may already
 // have announced an encoding the error response will not have.
 func (x *exchange) fail(to http.ResponseWriter, err error) {
-	x.s.m.cfg.Logger.LogAttrs(x.req.Context(), slog.LevelError, "sessionkit: session error",
-		slog.Any("error", err), slog.String("method", x.req.Method), slog.String("path", x.req.URL.Path))
+	x.s.m.logSessionError(x.req.Context(), logEventCommitFailed, err, x.req, false)
 	if to == x.w {
 		dropBodyHeaders(x.w.Header())
 	}
@@ -216,9 +214,7 @@ func (s *Session) seal() error {
 	if s.st.load == failed {
 		// The handler took the load failure on (Err or Load) and answered
 		// for it; the operator still hears of the store failure, once.
-		s.m.cfg.Logger.LogAttrs(s.req.Context(), slog.LevelError, "sessionkit: session error",
-			slog.Any("error", s.st.loadErr), slog.String("method", s.req.Method), slog.String("path", s.req.URL.Path),
-			slog.Bool("handled", true))
+		s.m.logSessionError(s.req.Context(), logEventLoadFailed, s.st.loadErr, s.req, true)
 	}
 	s.flushCookie(now)
 	if s.st.used == used && !s.m.cfg.AllowSharedCaching {

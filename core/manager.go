@@ -1,6 +1,7 @@
 package core
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"time"
@@ -15,8 +16,10 @@ type Manager struct {
 	ownsStore *MemoryStore
 	codec     codec
 	ctxKey    *contextKey
-	headerKey string      // canonical form of Config.Header
-	pauses    touchPauses // sessions whose throttled touch recently failed
+	headerKey string        // canonical form of Config.Header
+	pauses    touchPauses   // sessions whose throttled touch recently failed
+	obs       Observer      // Config.Observer; nil: no events
+	phases    PhaseObserver // obs, if it observes phases
 }
 
 // New validates cfg and returns a Manager. Invalid configuration returns
@@ -32,12 +35,13 @@ func New(cfg Config) (*Manager, error) {
 		m.ownsStore = NewMemoryStore(MemoryStoreOptions{})
 		s = m.ownsStore
 	}
-	l, err := newLayer(s, cfg.StoreTimeout)
+	l, err := newLayer(s, cfg.StoreTimeout, cfg.Observer)
 	if err != nil {
 		m.Close()
 		return nil, err
 	}
-	m.store = l
+	m.store, m.obs = l, cfg.Observer
+	m.phases, _ = cfg.Observer.(PhaseObserver)
 	if m.cfg.ErrorHandler == nil {
 		m.cfg.ErrorHandler = defaultErrorHandler
 	}
@@ -89,11 +93,12 @@ const (
 // browsers do for a longer Path or an older cookie, never hides a live
 // one. A forged, malformed or expired token is treated as absent: the
 // store is never consulted for it. Nothing is done to the client's cookie
-// either, since a request racing a login may carry the old one.
-func (m *Manager) verify(r *http.Request, now time.Time, from int) (identity, client, int) {
+// either, since a request racing a login may carry the old one. Each
+// token checked is reported to the Observer, verified or rejected.
+func (m *Manager) verify(ctx context.Context, r *http.Request, now time.Time, from int) (identity, client, int) {
 	if h := m.cfg.Header; h != "" && from <= headerCandidate {
 		if v := r.Header.Get(h); v != "" {
-			if id, c := m.check(v, now); c != clientNone {
+			if id, c := m.check(ctx, v, now); c != clientNone {
 				return id, c, headerCandidate
 			}
 		}
@@ -106,7 +111,7 @@ func (m *Manager) verify(r *http.Request, now time.Time, from int) (identity, cl
 		if i < start {
 			continue
 		}
-		if id, cl := m.check(c.Value, now); cl != clientNone {
+		if id, cl := m.check(ctx, c.Value, now); cl != clientNone {
 			return id, cl, firstCookie + i
 		}
 	}
@@ -134,7 +139,7 @@ func (m *Manager) transportOf(r *http.Request, byHeader bool) transport {
 func (m *Manager) candidateKeys(r *http.Request, now time.Time, from int) []string {
 	var keys []string
 	for {
-		id, c, pos := m.verify(r, now, from)
+		id, c, pos := m.verify(r.Context(), r, now, from)
 		if c == clientNone {
 			return keys
 		}
@@ -143,14 +148,24 @@ func (m *Manager) candidateKeys(r *http.Request, now time.Time, from int) []stri
 	}
 }
 
-func (m *Manager) check(v string, now time.Time) (identity, client) {
-	id, secret, ok := m.codec.decode(v)
-	switch {
-	case !ok || id.lifetime > m.cfg.MaxLifetime || !m.alive(id, now):
-		// A lifetime above MaxLifetime was granted under an older, longer
-		// configuration; it is not honoured after the maximum shrinks.
+// check verifies one token and judges from its timestamps whether its
+// session can still be alive.
+func (m *Manager) check(ctx context.Context, v string, now time.Time) (identity, client) {
+	id, secret, bad := m.codec.decode(v)
+	var ended Reason
+	if bad == 0 {
+		ended = m.ended(id, now)
+	}
+	if bad != 0 || ended != 0 {
+		if m.obs != nil {
+			m.rejected(ctx, bad, ended)
+		}
 		return identity{}, clientNone
-	case secret > 0:
+	}
+	if m.obs != nil {
+		m.store.emit(ctx, Event{Kind: EventVerified, Secret: secret})
+	}
+	if secret > 0 {
 		return id, clientStale
 	}
 	return id, clientCurrent

@@ -5,11 +5,11 @@ import (
 	"time"
 )
 
-// storeOp is the one write a commit makes besides retiring old records.
-type storeOp uint8
+// writeOp is the one write a commit makes besides retiring old records.
+type writeOp uint8
 
 const (
-	opNone  storeOp = iota
+	opNone  writeOp = iota
 	opTouch         // move the idle deadline
 	opSave          // write the whole record (a new or regenerated session)
 	opPatch         // write the changed keys
@@ -28,10 +28,11 @@ type plan struct {
 	// retirements is carried out.
 	refuse error
 
-	op     storeOp
+	op     writeOp
 	key    string
 	expiry time.Time
 	values map[string][]byte // opSave
+	saves  EventKind         // opSave: EventCreated or EventRegenerated
 	patch  Patch             // opPatch
 	// bestEffort: a failing opTouch is logged, not returned. A throttled
 	// touch must not take down every page during a store outage.
@@ -40,6 +41,9 @@ type plan struct {
 	// records first and try once more, so a full store does not lock a
 	// user out at login.
 	makeRoom bool
+	// throttled: with idle expiry, this request's first commit of an
+	// unmodified session skips the touch (not due, or paused).
+	throttled bool
 
 	// cookie is sent once the store is updated; an opTouch that wrote
 	// sends one too.
@@ -108,6 +112,10 @@ func (st *state) planSave(p *plan, cfg *Config, now time.Time) {
 		return
 	}
 	p.op, p.key, p.expiry, p.values = opSave, st.key, st.expiry(cfg, now), st.values
+	p.saves = EventCreated
+	if st.load != fresh {
+		p.saves = EventRegenerated
+	}
 	p.makeRoom = st.changes.regenerated && len(st.retired) > 0
 	p.cookie = cookieIssue
 }
@@ -118,6 +126,8 @@ func (st *state) planTouch(p *plan, cfg *Config, now time.Time, paused bool) {
 	if st.touchDue(cfg, now) && (st.touch == touchForced || !paused) {
 		p.op, p.key, p.expiry = opTouch, st.key, st.expiry(cfg, now)
 		p.bestEffort = st.touch != touchForced
+	} else if cfg.IdleTimeout > 0 && st.touch == touchThrottled {
+		p.throttled = true
 	}
 	if st.client == clientStale || cfg.Rolling {
 		p.cookie = cookieIssue
@@ -224,9 +234,15 @@ func (st *state) retiredDone(n int) {
 	}
 }
 
-// settleTouch records that a touch ran and turns the failure of a
-// best-effort one into a notice: the record keeps its old expiry.
+// settleTouch records that a touch ran, or was skipped, and turns the
+// failure of a best-effort one into a notice: the record keeps its old
+// expiry.
 func (st *state) settleTouch(p *plan, res outcome) (notice, outcome) {
+	// Once a commit skipped its touch or wrote the record, later commits
+	// of the request have no throttled touch to report.
+	if st.touch == touchThrottled && (p.throttled || (res.written && p.op != opTouch)) {
+		st.touch = touchSkipped
+	}
 	if p.op != opTouch {
 		return noticeNone, res
 	}

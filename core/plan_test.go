@@ -15,7 +15,7 @@ type planCase struct {
 	cfg    Config
 	paused bool
 
-	op         storeOp
+	op         writeOp
 	cookie     cookieAction
 	bestEffort bool
 	makeRoom   bool

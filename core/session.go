@@ -56,10 +56,25 @@ func unavailable(err error) *Session {
 	return &Session{unusable: err}
 }
 
-// load reads the session from the store once. If the client's token names
-// a record that is gone, the next token the request carries is tried, so a
-// stale cookie sent first never hides a live one. Callers hold s.mu.
+// load reads the session from the store once, in the load phase. Callers
+// hold s.mu.
 func (s *Session) load(ctx context.Context) error {
+	if s.st.load == unloaded {
+		if pctx, ok := s.m.startPhase(ctx, PhaseLoad); ok {
+			s.fetch(pctx)
+			s.m.phases.EndPhase(pctx, PhaseLoad, s.st.loadErr)
+		} else {
+			s.fetch(ctx)
+		}
+	}
+	s.st.used = used
+	return s.st.loadErr
+}
+
+// fetch reads the record the client's token names. If it is gone, the
+// next token the request carries is tried, so a stale cookie sent first
+// never hides a live one.
+func (s *Session) fetch(ctx context.Context) {
 	for s.st.load == unloaded {
 		rec, found, err := s.m.store.Load(ctx, s.st.key)
 		switch {
@@ -67,9 +82,15 @@ func (s *Session) load(ctx context.Context) error {
 			s.st.load, s.st.loadErr = failed, fmt.Errorf("%w: %w", ErrLoad, err)
 		case found && (rec.Expiry.IsZero() || time.Now().Before(rec.Expiry)):
 			s.st.load, s.st.values, s.st.owned, s.st.size = stored, rec.Values, false, -1
+			if s.m.obs != nil {
+				s.m.store.emit(ctx, Event{Kind: EventLoaded})
+			}
 		default:
 			now := time.Now()
-			if id, c, pos := s.m.verify(s.req, now, s.st.candidate+1); c != clientNone {
+			if s.m.obs != nil {
+				s.m.gone(ctx, &s.st.ident, now)
+			}
+			if id, c, pos := s.m.verify(ctx, s.req, now, s.st.candidate+1); c != clientNone {
 				s.st.adopt(id, c, pos, s.m.codec.storeKey(id.id))
 				continue
 			}
@@ -78,8 +99,6 @@ func (s *Session) load(ctx context.Context) error {
 			s.st.startFresh(now)
 		}
 	}
-	s.st.used = used
-	return s.st.loadErr
 }
 
 // startFresh makes the state a new, empty session with no ID. The client's

@@ -61,6 +61,7 @@ type touchState uint8
 
 const (
 	touchThrottled touchState = iota // touch when TouchInterval has passed
+	touchSkipped                     // as touchThrottled, once a commit skipped the touch or wrote the record
 	touchForced                      // Touch was called: touch at the next commit
 	touchAttempted                   // a touch ran (or failed) in this request
 )

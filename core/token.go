@@ -124,18 +124,18 @@ func (s *signer) encode(id identity) string {
 }
 
 // decode verifies v and returns its identity, and which secret verified
-// it. Any malformed, truncated, oversized or forged value yields ok ==
-// false, as does any encoding of a valid token other than the one encode
-// produces, so exactly one cookie value names each token.
-func (s *signer) decode(v string) (id identity, secret int, ok bool) {
+// it. Any malformed, truncated, oversized or forged value yields a
+// reason, as does any encoding of a valid token other than the one
+// encode produces, so exactly one cookie value names each token.
+func (s *signer) decode(v string) (id identity, secret int, bad Reason) {
 	if len(v) > maxTokenLen || len(v) < (tokenHeaderLen+minIDLen+macLen)*4/3 {
-		return identity{}, 0, false
+		return identity{}, 0, ReasonMalformed
 	}
 	buf := s.bufs.Get().(*[decodeBufLen]byte)
 	defer s.bufs.Put(buf)
 	n, err := tokenEncoding.Decode(buf[:], []byte(v))
 	if err != nil || n < tokenHeaderLen+minIDLen+macLen || tokenEncoding.EncodedLen(n) != len(v) {
-		return identity{}, 0, false
+		return identity{}, 0, ReasonMalformed
 	}
 	payload, sig := buf[:n-macLen], buf[n-macLen:n]
 	secret = -1
@@ -146,10 +146,13 @@ func (s *signer) decode(v string) (id identity, secret int, ok bool) {
 		}
 	}
 	if secret < 0 {
-		return identity{}, 0, false
+		return identity{}, 0, ReasonBadSignature
 	}
-	id, ok = parsePayload(payload)
-	return id, secret, ok
+	// Signed, yet unreadable: a version or flag this build does not know.
+	if id, ok := parsePayload(payload); ok {
+		return id, secret, 0
+	}
+	return identity{}, 0, ReasonMalformed
 }
 
 // parsePayload reads a verified payload.

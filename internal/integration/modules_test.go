@@ -22,6 +22,7 @@ var sessionkitModules = map[string]string{
 	"github.com/sessionkit/sessionkit/adapters/echov5":   "adapters/echov5",
 	"github.com/sessionkit/sessionkit/stores/redisstore": "stores/redisstore",
 	"github.com/sessionkit/sessionkit/stores/pgstore":    "stores/pgstore",
+	"github.com/sessionkit/sessionkit/otel":              "otel",
 }
 
 // probe is a user's program: its imports, and the versions its go.mod
@@ -170,6 +171,23 @@ func TestModuleGraphs(t *testing.T) {
 			t.Errorf("a redisstore program has no go-redis: %v", keys(got))
 		}
 		without(t, got, "github.com/redis/go-redis/v9")
+	})
+	t.Run("OpenTelemetry", func(t *testing.T) {
+		t.Parallel()
+		got := probe{imports: []string{skCore, "github.com/sessionkit/sessionkit/otel"}}.modules(t)
+		if _, ok := got["go.opentelemetry.io/otel"]; !ok {
+			t.Errorf("an otel program has no go.opentelemetry.io/otel: %v", keys(got))
+		}
+		without(t, got)
+	})
+	t.Run("NoOpenTelemetryElsewhere", func(t *testing.T) {
+		t.Parallel()
+		got := probe{imports: []string{skCore, "github.com/sessionkit/sessionkit/adapters/chi"}}.modules(t)
+		for m := range got {
+			if strings.HasPrefix(m, "go.opentelemetry.io/") {
+				t.Errorf("a program without the otel module has %s", m)
+			}
+		}
 	})
 	t.Run("PostgreSQL", func(t *testing.T) {
 		t.Parallel()

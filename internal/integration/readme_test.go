@@ -138,6 +138,7 @@ import (
 	ginsession "github.com/sessionkit/sessionkit/adapters/gin"
 	"github.com/sessionkit/sessionkit/core"
 	"github.com/sessionkit/sessionkit/core/adapterkit"
+	sessionotel "github.com/sessionkit/sessionkit/otel"
 )
 
 var (
@@ -149,6 +150,7 @@ var (
 	_ = ginsession.Get
 	_ = core.New
 	_ = adapterkit.Begin
+	_ = sessionotel.New
 )
 
 `

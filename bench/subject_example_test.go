@@ -13,7 +13,7 @@ import (
 // with the cookie the write returned.
 func ExampleNetHTTP() {
 	for _, sub := range bench.NetHTTP() {
-		h, closeFn, err := sub.New("")
+		h, closeFn, err := sub.New(bench.Options{})
 		if err != nil {
 			log.Fatal(err)
 		}

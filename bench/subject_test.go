@@ -15,7 +15,7 @@ func TestSubjects(t *testing.T) {
 		for _, sub := range fw.subjects {
 			t.Run(fw.name+"/lib="+sub.Lib, func(t *testing.T) {
 				t.Parallel()
-				h, closeFn, err := sub.New(t.TempDir())
+				h, closeFn, err := sub.New(Options{Dir: t.TempDir()})
 				if err != nil {
 					t.Fatalf("New: %v", err)
 				}
@@ -33,6 +33,10 @@ func TestSubjects(t *testing.T) {
 					{PathUntouched, "ok", "ok"},
 					{PathWrite, "2", "1"},
 					{PathRead, "2", "0"},
+					{PathCount, "0", "0"},
+					{PathPut + "?k=" + PutName(7), "ok", "ok"},
+					{PathPut + "?k=" + PutName(99), "ok", "ok"},
+					{PathCount, "2", "0"},
 					{PathRead, "2", "0"},
 				}
 				j := jar{}

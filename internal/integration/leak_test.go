@@ -11,17 +11,12 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/sessionkit/sessionkit/core"
-	"github.com/sessionkit/sessionkit/internal/goroutines"
 	"github.com/sessionkit/sessionkit/internal/leaktest"
 	"github.com/sessionkit/sessionkit/internal/testenv"
 	"github.com/sessionkit/sessionkit/stores/pgstore"
 	"github.com/sessionkit/sessionkit/stores/redisstore"
 	"github.com/sessionkit/sessionkit/stores/scsstore"
 )
-
-func TestMain(m *testing.M) {
-	goroutines.VerifyTestMain(m)
-}
 
 // TestNoLeaksMemory runs the leak scenarios on the memory store, whose
 // failures are leaktest.Failing's, under the adapters the root module's

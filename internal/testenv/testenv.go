@@ -65,16 +65,22 @@ func MariaDBDSN(t testing.TB) string {
 	return dsn
 }
 
-// Require skips t when err is non-nil, or fails it under CI=true.
+// Require skips t when err is non-nil, or fails it under CI=true. The
+// message names service, the variable that locates it and its value (with
+// any password masked), and how to start it. A package whose TestMain
+// calls Main also reports each skipping service once at the end, where go
+// test without -v shows it.
 func Require(t testing.TB, service, variable, value string, err error) {
 	t.Helper()
 	if err == nil {
 		return
 	}
-	msg := fmt.Sprintf("%s unavailable at %s (%v): start it or set %s; .ci/run starts it", service, value, err, variable)
+	a := absence{service: service, variable: variable, value: redact(value), err: err.Error()}
+	msg := fmt.Sprintf("%s unavailable at %s (%s): %s or set %s; .ci/run starts it", service, a.value, a.err, a.remedy(), variable)
 	if os.Getenv("CI") == "true" {
 		t.Fatal(msg)
 	}
+	absences.note(a)
 	t.Skip(msg)
 }
 

@@ -1,5 +1,7 @@
 // Package pgstore keeps sessionkit sessions in PostgreSQL, through a
-// github.com/jackc/pgx/v5 pgxpool.Pool.
+// github.com/jackc/pgx/v5 pgxpool.Pool (pgx v5.1.0 or later: earlier
+// releases' pool could wait past a context's deadline for a connection to
+// an unresponsive server).
 //
 // A minimal program:
 //

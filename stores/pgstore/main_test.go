@@ -9,16 +9,16 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/sessionkit/sessionkit/internal/goroutines"
 
 	"github.com/sessionkit/sessionkit/internal/testenv"
 	"github.com/sessionkit/sessionkit/stores/pgstore"
 )
 
 // TestMain fails the package if any goroutine (the cleanup job, the pools,
-// the managers, the test servers) outlives the tests.
+// the managers, the test servers) outlives the tests, and reports a
+// missing PostgreSQL once, where go test without -v shows it.
 func TestMain(m *testing.M) {
-	goroutines.VerifyTestMain(m)
+	testenv.Main(m)
 }
 
 func randHex(t testing.TB) string {

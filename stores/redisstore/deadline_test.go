@@ -2,6 +2,7 @@ package redisstore_test
 
 import (
 	"context"
+	"log/slog"
 	"testing"
 	"time"
 
@@ -57,5 +58,37 @@ func TestEveryCallHonoursTheDeadline(t *testing.T) {
 				t.Errorf("%s on a hung server = nil; want an error", op.name)
 			}
 		})
+	}
+}
+
+// TestClientIgnoringDeadlinesWaitsForReadTimeout shows what New's warning
+// says: without ContextTimeoutEnabled, go-redis ignores the context's
+// deadline on the socket, and a call to a hung server lasts the client's
+// ReadTimeout instead.
+func TestClientIgnoringDeadlinesWaitsForReadTimeout(t *testing.T) {
+	t.Parallel()
+	const readTimeout = 500 * time.Millisecond
+	client := redis.NewClient(&redis.Options{Addr: testenv.BlackHole(t), ReadTimeout: readTimeout, WriteTimeout: readTimeout})
+	t.Cleanup(func() { client.Close() })
+	s, err := redisstore.New(client, redisstore.Options{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, _, err = s.Load(ctx, storetest.NewKey(t))
+	d := time.Since(start)
+	if err == nil {
+		t.Errorf("Load on a hung server = nil; want an error")
+	}
+	if d < readTimeout {
+		// go-redis has started honouring deadlines: New's warning and the
+		// package doc are out of date.
+		t.Errorf("Load on a hung server returned after %v, before the %v ReadTimeout; want the 50ms deadline ignored, as New's warning says", d, readTimeout)
+	}
+	// A hang guard, not a performance check.
+	if d > 5*time.Second {
+		t.Errorf("Load on a hung server took %v; want the %v ReadTimeout to end it", d, readTimeout)
 	}
 }

@@ -28,14 +28,25 @@
 //   - Iterate: yes, with SCAN (never KEYS), on every master of a cluster.
 //   - Cleanup: not needed. Redis deletes expired keys itself.
 //   - Clients: standalone, Cluster, Sentinel (failover) and Ring clients
-//     from github.com/redis/go-redis/v9. Redis 7.0 or later.
+//     from github.com/redis/go-redis/v9, v9.3.0 or later (the first release
+//     whose Ring and Sentinel-backed cluster clients take
+//     ContextTimeoutEnabled). Redis 7.0 or later.
 //
 // Every operation but Range and Count is one round trip on one Redis key
 // (plus one the first time a Redis server runs each script, to load it).
-// Every operation honours its context's cancellation, and its deadline
-// provided the client was created with ContextTimeoutEnabled; without it
-// go-redis bounds each call by its own DialTimeout, ReadTimeout and
-// WriteTimeout only, whatever core.Config.StoreTimeout says.
+//
+// # Deadlines
+//
+// An operation whose context is already done returns at once, and a call
+// in flight ends at its context's deadline, so core.Config.StoreTimeout
+// bounds it, provided the client was created with ContextTimeoutEnabled:
+// true, as above. New also accepts the client an application already
+// shares without it, and then logs one warning (through Options.Logger,
+// by default slog.Default()) with the fix: such a client ignores context
+// deadlines on the socket, so a call to a Redis that hangs rather than
+// refuses connections lasts until the client's own ReadTimeout or
+// WriteTimeout runs out (3 seconds each by default), whatever StoreTimeout
+// says.
 //
 // # Layout
 //

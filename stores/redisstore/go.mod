@@ -3,7 +3,7 @@ module github.com/sessionkit/sessionkit/stores/redisstore
 go 1.25.0
 
 require (
-	github.com/redis/go-redis/v9 v9.0.0
+	github.com/redis/go-redis/v9 v9.3.0
 	github.com/sessionkit/sessionkit v0.0.0
 )
 

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"os"
 	"os/exec"
 	"strconv"
 	"strings"
@@ -92,7 +93,7 @@ func requireBinaries(t *testing.T) {
 	t.Helper()
 	for _, bin := range []string{"redis-server", "redis-cli"} {
 		_, err := exec.LookPath(bin)
-		testenv.Require(t, bin, "PATH", bin, err)
+		testenv.Require(t, bin, "PATH", os.Getenv("PATH"), err)
 	}
 }
 

@@ -3,6 +3,7 @@ package redisstore
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"strconv"
 	"strings"
 	"time"
@@ -36,6 +37,12 @@ type Options struct {
 	// would put every session in one slot, on one master. Glob characters
 	// (*, ?, [, ], \) are allowed; SCAN patterns escape them.
 	Prefix string
+
+	// Logger receives the one warning New logs for a client created
+	// without ContextTimeoutEnabled. The Store logs nothing else, and never
+	// a session key or ID. The default is slog.Default(), as it is when New
+	// is called.
+	Logger *slog.Logger
 }
 
 // Store is a core.Store backed by Redis. It implements core.Patcher,
@@ -66,27 +73,27 @@ var (
 	_ core.Iterator = (*Store)(nil)
 )
 
-// New returns a Store that talks to Redis through client: a *redis.Client,
-// a *redis.ClusterClient, a Sentinel-backed failover client or a
-// *redis.Ring. The caller keeps ownership of client and closes it after
-// the last use of the Store.
+// New returns a Store that talks to Redis through client: a *redis.Client
+// (standalone, or Sentinel-backed from redis.NewFailoverClient), a
+// *redis.ClusterClient, a *redis.Ring, or whatever redis.NewUniversalClient
+// returns. Pass the client the application already has; the caller keeps
+// ownership of it and closes it after the last use of the Store.
 //
-// The client must be created with ContextTimeoutEnabled set, and New
-// returns an error for a *redis.Client, *redis.ClusterClient or *redis.Ring
-// without it. Otherwise go-redis ignores context deadlines on the socket,
-// so core.Config.StoreTimeout could not cut short a call to a Redis that
-// hangs rather than refuses connections: the call would wait for
-// go-redis's own DialTimeout, ReadTimeout or WriteTimeout instead.
+// Create the client with ContextTimeoutEnabled: true, so that a call ends
+// at its context's deadline and core.Config.StoreTimeout bounds it even
+// when Redis hangs rather than refuses connections. Without it go-redis
+// ignores context deadlines on the socket: a call to a frozen Redis lasts
+// until the client's own ReadTimeout or WriteTimeout runs out (3 seconds
+// each by default; a negative one never does), whatever StoreTimeout says.
+// New accepts such a client and logs one warning through Options.Logger
+// naming the fix. A client type of your own, which New cannot inspect, is
+// trusted.
 //
 // New does not contact Redis, so it cannot fail because the server is
-// down; it returns an error only for a nil client, a client without
-// ContextTimeoutEnabled or a bad Options.Prefix.
+// down; it returns an error only for a nil client or a bad Options.Prefix.
 func New(client redis.UniversalClient, opts Options) (*Store, error) {
 	if client == nil {
 		return nil, errors.New("redisstore: new: nil client")
-	}
-	if !honoursDeadlines(client) {
-		return nil, errors.New("redisstore: new: create the client with ContextTimeoutEnabled: true so calls honour their context deadline")
 	}
 	prefix := opts.Prefix
 	if prefix == "" {
@@ -95,21 +102,35 @@ func New(client redis.UniversalClient, opts Options) (*Store, error) {
 	if strings.ContainsAny(prefix, "{}") {
 		return nil, fmt.Errorf("redisstore: new: prefix %q contains a hash tag brace", prefix)
 	}
+	if ignoresDeadlines(client) {
+		logger := opts.Logger
+		if logger == nil {
+			logger = slog.Default()
+		}
+		logger.Warn(deadlineWarning, "client", fmt.Sprintf("%T", client), "effect", deadlineEffect)
+	}
 	return &Store{client: client, prefix: prefix}, nil
 }
 
-// honoursDeadlines reports whether go-redis will cut a call short at its
+// The warning New logs for a client that ignores context deadlines. It
+// names the client's type, never its address or credentials.
+const (
+	deadlineWarning = "redisstore: the Redis client ignores context deadlines; set ContextTimeoutEnabled: true in redis.Options / ClusterOptions / RingOptions / FailoverOptions / UniversalOptions"
+	deadlineEffect  = "core.Config.StoreTimeout cannot bound a Redis call; each waits up to the client's ReadTimeout or WriteTimeout (go-redis default 3s)"
+)
+
+// ignoresDeadlines reports whether go-redis will let a call outlast its
 // context's deadline. Client types it cannot inspect are trusted.
-func honoursDeadlines(client redis.UniversalClient) bool {
+func ignoresDeadlines(client redis.UniversalClient) bool {
 	switch c := client.(type) {
 	case *redis.Client:
-		return c.Options().ContextTimeoutEnabled
+		return !c.Options().ContextTimeoutEnabled
 	case *redis.ClusterClient:
-		return c.Options().ContextTimeoutEnabled
+		return !c.Options().ContextTimeoutEnabled
 	case *redis.Ring:
-		return c.Options().ContextTimeoutEnabled
+		return !c.Options().ContextTimeoutEnabled
 	}
-	return true
+	return false
 }
 
 // Close releases nothing and returns nil: the Store starts no goroutines

@@ -2,7 +2,10 @@ package redisstore_test
 
 import (
 	"context"
+	"fmt"
+	"log/slog"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -35,41 +38,154 @@ func TestCapabilities(t *testing.T) {
 
 func TestNewRejectsBadOptions(t *testing.T) {
 	t.Parallel()
-	client := sharedClient(t)
+	// New does not contact Redis: nothing listens on port 1.
+	client := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", ContextTimeoutEnabled: true})
+	t.Cleanup(func() { client.Close() })
 	tests := []struct {
 		name   string
+		client redis.UniversalClient
 		prefix string
 	}{
-		{"open brace", "app{1}:"},
-		{"close brace", "app}:"},
+		{"open brace", client, "app{1}:"},
+		{"close brace", client, "app}:"},
+		{"nil client", nil, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if s, err := redisstore.New(client, redisstore.Options{Prefix: tc.prefix}); err == nil {
+			if s, err := redisstore.New(tc.client, redisstore.Options{Prefix: tc.prefix}); err == nil {
 				t.Errorf("New(Prefix: %q) = %v, nil; want an error", tc.prefix, s)
 			}
 		})
 	}
-	t.Run("nil client", func(t *testing.T) {
-		if s, err := redisstore.New(nil, redisstore.Options{}); err == nil {
-			t.Errorf("New(nil) = %v, nil; want an error", s)
-		}
-	})
-	ignoringDeadlines := []struct {
-		name   string
-		client redis.UniversalClient
-	}{
-		{"client", redis.NewClient(&redis.Options{Addr: "127.0.0.1:1"})},
-		{"cluster", redis.NewClusterClient(&redis.ClusterOptions{Addrs: []string{"127.0.0.1:1"}})},
-		{"ring", redis.NewRing(&redis.RingOptions{Addrs: map[string]string{"a": "127.0.0.1:1"}})},
-	}
-	for _, tc := range ignoringDeadlines {
-		t.Run(tc.name+" without ContextTimeoutEnabled", func(t *testing.T) {
-			t.Cleanup(func() { tc.client.Close() })
-			if s, err := redisstore.New(tc.client, redisstore.Options{}); err == nil {
-				t.Errorf("New(%s without ContextTimeoutEnabled) = %v, nil; want an error", tc.name, s)
-			}
+}
+
+// recorder is a slog.Handler that keeps every record it is given.
+type recorder struct {
+	mu      sync.Mutex
+	records []slog.Record
+}
+
+func (h *recorder) Enabled(context.Context, slog.Level) bool { return true }
+func (h *recorder) WithAttrs([]slog.Attr) slog.Handler       { return h }
+func (h *recorder) WithGroup(string) slog.Handler            { return h }
+
+func (h *recorder) Handle(_ context.Context, r slog.Record) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.records = append(h.records, r.Clone())
+	return nil
+}
+
+// text returns each record as one line: level, message and attributes.
+func (h *recorder) text() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	lines := make([]string, len(h.records))
+	for i, r := range h.records {
+		var b strings.Builder
+		fmt.Fprintf(&b, "%s %s", r.Level, r.Message)
+		r.Attrs(func(a slog.Attr) bool {
+			fmt.Fprintf(&b, " %s=%s", a.Key, a.Value)
+			return true
 		})
+		lines[i] = b.String()
+	}
+	return lines
+}
+
+// TestNewWarnsOnceWhenClientIgnoresDeadlines gives New every kind of
+// client go-redis builds, with and without ContextTimeoutEnabled: New
+// accepts each, and logs one warning, naming the fix and the client's type
+// but never its address or password, for each one that ignores deadlines.
+func TestNewWarnsOnceWhenClientIgnoresDeadlines(t *testing.T) {
+	t.Parallel()
+	const (
+		addr     = "127.0.0.1:1" // nothing listens there
+		password = "redis-password-that-must-stay-private"
+	)
+	kinds := []struct {
+		name     string
+		wantType string
+		client   func(honour bool) redis.UniversalClient
+	}{
+		{"Client", "*redis.Client", func(honour bool) redis.UniversalClient {
+			return redis.NewClient(&redis.Options{Addr: addr, Password: password, ContextTimeoutEnabled: honour})
+		}},
+		{"ClusterClient", "*redis.ClusterClient", func(honour bool) redis.UniversalClient {
+			return redis.NewClusterClient(&redis.ClusterOptions{Addrs: []string{addr}, Password: password, ContextTimeoutEnabled: honour})
+		}},
+		{"Ring", "*redis.Ring", func(honour bool) redis.UniversalClient {
+			return redis.NewRing(&redis.RingOptions{Addrs: map[string]string{"a": addr}, Password: password, ContextTimeoutEnabled: honour})
+		}},
+		{"FailoverClient", "*redis.Client", func(honour bool) redis.UniversalClient {
+			return redis.NewFailoverClient(&redis.FailoverOptions{MasterName: "main", SentinelAddrs: []string{addr}, Password: password, ContextTimeoutEnabled: honour})
+		}},
+		{"FailoverClusterClient", "*redis.ClusterClient", func(honour bool) redis.UniversalClient {
+			return redis.NewFailoverClusterClient(&redis.FailoverOptions{MasterName: "main", SentinelAddrs: []string{addr}, Password: password, ContextTimeoutEnabled: honour})
+		}},
+		{"UniversalClient/one address", "*redis.Client", func(honour bool) redis.UniversalClient {
+			return redis.NewUniversalClient(&redis.UniversalOptions{Addrs: []string{addr}, Password: password, ContextTimeoutEnabled: honour})
+		}},
+		{"UniversalClient/addresses", "*redis.ClusterClient", func(honour bool) redis.UniversalClient {
+			return redis.NewUniversalClient(&redis.UniversalOptions{Addrs: []string{addr, "127.0.0.1:2"}, Password: password, ContextTimeoutEnabled: honour})
+		}},
+		{"UniversalClient/master name", "*redis.Client", func(honour bool) redis.UniversalClient {
+			return redis.NewUniversalClient(&redis.UniversalOptions{Addrs: []string{addr}, MasterName: "main", Password: password, ContextTimeoutEnabled: honour})
+		}},
+	}
+	for _, kind := range kinds {
+		for _, honour := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/ContextTimeoutEnabled=%t", kind.name, honour), func(t *testing.T) {
+				t.Parallel()
+				client := kind.client(honour)
+				t.Cleanup(func() { client.Close() })
+				if got := fmt.Sprintf("%T", client); got != kind.wantType {
+					t.Fatalf("client type = %s; want %s", got, kind.wantType)
+				}
+				log := &recorder{}
+				if _, err := redisstore.New(client, redisstore.Options{Logger: slog.New(log)}); err != nil {
+					t.Fatalf("New = %v; want a Store", err)
+				}
+				lines := log.text()
+				if honour {
+					if len(lines) != 0 {
+						t.Errorf("log = %q; want nothing for a client that honours deadlines", lines)
+					}
+					return
+				}
+				if len(lines) != 1 {
+					t.Fatalf("log = %q; want exactly one warning", lines)
+				}
+				line := lines[0]
+				for _, want := range []string{"WARN ", "ContextTimeoutEnabled: true", "client=" + kind.wantType, "ReadTimeout"} {
+					if !strings.Contains(line, want) {
+						t.Errorf("warning %q; want it to contain %q", line, want)
+					}
+				}
+				for _, secret := range []string{password, addr} {
+					if strings.Contains(line, secret) {
+						t.Errorf("warning %q reveals %q", line, secret)
+					}
+				}
+			})
+		}
+	}
+}
+
+// TestNewWarnsThroughDefaultLogger leaves Options.Logger nil. Not
+// parallel: it replaces slog's default logger.
+func TestNewWarnsThroughDefaultLogger(t *testing.T) {
+	log := &recorder{}
+	old := slog.Default()
+	slog.SetDefault(slog.New(log))
+	t.Cleanup(func() { slog.SetDefault(old) })
+	client := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1"})
+	t.Cleanup(func() { client.Close() })
+	if _, err := redisstore.New(client, redisstore.Options{}); err != nil {
+		t.Fatalf("New = %v; want a Store", err)
+	}
+	if lines := log.text(); len(lines) != 1 || !strings.Contains(lines[0], "ContextTimeoutEnabled: true") {
+		t.Errorf("slog.Default() received %q; want one warning naming ContextTimeoutEnabled", lines)
 	}
 }
 

@@ -13,48 +13,29 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
 
-// binDir holds the example binary the tests build; TestMain removes it.
-var binDir string
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if binDir != "" {
-		os.RemoveAll(binDir)
-	}
-	os.Exit(code)
-}
-
-// buildBinary builds this example once per test run, as `go run` would.
-var buildBinary = sync.OnceValues(func() (string, error) {
-	dir, err := os.MkdirTemp("", "sessionkit-example-")
-	if err != nil {
-		return "", err
-	}
-	binDir = dir
+// buildBinary builds this app into dir, as `go run` would, and returns the
+// binary's path.
+func buildBinary(t *testing.T, dir string) string {
+	t.Helper()
 	bin := filepath.Join(dir, "chi")
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	out, err := exec.CommandContext(ctx, "go", "build", "-o", bin, ".").CombinedOutput()
 	if err != nil {
-		return "", errors.New("go build: " + err.Error() + "\n" + string(out))
+		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	return bin, nil
-})
+	return bin
+}
 
 // start runs the example binary with the environment of a fresh machine
 // (no service variables) plus env, and returns its stderr as a stream of
 // lines.
-func start(t *testing.T, env ...string) (*exec.Cmd, <-chan string) {
+func start(t *testing.T, bin string, env ...string) (*exec.Cmd, <-chan string) {
 	t.Helper()
-	bin, err := buildBinary()
-	if err != nil {
-		t.Fatal(err)
-	}
 	cmd := exec.Command(bin)
 	for _, kv := range os.Environ() {
 		name, _, _ := strings.Cut(kv, "=")
@@ -107,11 +88,25 @@ func wait(t *testing.T, cmd *exec.Cmd) int {
 
 var urlRE = regexp.MustCompile(`msg=listening url=(\S+)`)
 
-// TestBinaryRunsWithoutServices proves that `go run ./examples/chi` works on
-// a machine with no Redis, no PostgreSQL and no configuration.
-func TestBinaryRunsWithoutServices(t *testing.T) {
+// TestBinary runs the app's binary as a user would.
+func TestBinary(t *testing.T) {
 	t.Parallel()
-	cmd, lines := start(t, "ADDR=127.0.0.1:0")
+	bin := buildBinary(t, t.TempDir()) // removed once both subtests are done
+	t.Run("RunsWithoutServices", func(t *testing.T) {
+		t.Parallel()
+		testRunsWithoutServices(t, bin)
+	})
+	t.Run("RejectsShortSecret", func(t *testing.T) {
+		t.Parallel()
+		testRejectsShortSecret(t, bin)
+	})
+}
+
+// testRunsWithoutServices proves that `go run ./examples/chi` works on a
+// machine with no Redis, no PostgreSQL and no configuration, and stops
+// cleanly on SIGINT.
+func testRunsWithoutServices(t *testing.T, bin string) {
+	cmd, lines := start(t, bin, "ADDR=127.0.0.1:0")
 	var url string
 	var logs []string
 	timeout := time.After(30 * time.Second)
@@ -158,11 +153,10 @@ func TestBinaryRunsWithoutServices(t *testing.T) {
 	}
 }
 
-// TestBinaryRejectsShortSecret: a bad setting stops the program at start
-// with the manager's error, not at the first request.
-func TestBinaryRejectsShortSecret(t *testing.T) {
-	t.Parallel()
-	cmd, lines := start(t, "ADDR=127.0.0.1:0", "SESSION_SECRET=too-short")
+// testRejectsShortSecret: a bad setting stops the program at start with
+// the manager's error, not at the first request.
+func testRejectsShortSecret(t *testing.T, bin string) {
+	cmd, lines := start(t, bin, "ADDR=127.0.0.1:0", "SESSION_SECRET=too-short")
 	var logs []string
 	timeout := time.After(30 * time.Second)
 	for done := false; !done; { // until the program exits and closes stderr

@@ -12,7 +12,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/sessionkit/sessionkit/core"
-	"github.com/sessionkit/sessionkit/examples/internal/contract"
+	"github.com/sessionkit/sessionkit/examples/contract"
 )
 
 // browserStepTimeout bounds each step of the browser test.
@@ -41,11 +41,13 @@ type pageState struct {
 	Views string `json:"views"`
 	User  string `json:"user"`
 	Flash string `json:"flash"`
+	Error string `json:"error"`
+	URL   string `json:"url"`
 }
 
 const readPage = `(() => {
 	const text = id => document.getElementById(id)?.textContent ?? "";
-	return {views: text("views"), user: text("user"), flash: text("flash")};
+	return {views: text("views"), user: text("user"), flash: text("flash"), error: text("error"), url: text("url")};
 })()`
 
 // TestBrowser drives headless Chromium through the HTML page: log in with
@@ -55,7 +57,7 @@ func TestBrowser(t *testing.T) {
 	t.Parallel()
 	execPath := chromium(t)
 
-	url := contract.Serve(t, newHandler)
+	url := contract.Serve(t, app)
 
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
 		chromedp.ExecPath(execPath),
@@ -90,15 +92,20 @@ func TestBrowser(t *testing.T) {
 
 	b := &browser{t: t, ctx: ctx, url: url}
 	b.navigate("open the page", chromedp.Navigate(url))
-	b.expect("a new visitor", pageState{Views: "0"})
+	b.expect("a new visitor", pageState{Views: "0", URL: url})
+
+	// A blank name passes the input's required attribute; the server
+	// refuses it, and the page shows why.
+	b.land("log in as a blank name", 400, "/api/login", chromedp.SetValue(chromedp.CSS(`input[name="user"]`), "   "), chromedp.Click(chromedp.ID("login")))
+	b.expect("after a refused login", pageState{Views: "0", URL: url, Error: "user must be 1 to 256 bytes"})
 
 	b.navigate("log in", chromedp.SetValue(chromedp.CSS(`input[name="user"]`), "alice"), chromedp.Click(chromedp.ID("login")))
-	b.expect("after login", pageState{Views: "0", User: "alice"})
+	b.expect("after login", pageState{Views: "0", User: "alice", URL: url})
 	b.navigate("count", chromedp.Click(chromedp.ID("count")))
 	b.navigate("count again", chromedp.Click(chromedp.ID("count")))
-	b.expect("after counting twice", pageState{Views: "2", User: "alice"})
+	b.expect("after counting twice", pageState{Views: "2", User: "alice", URL: url})
 	b.navigate("reload", chromedp.Reload())
-	b.expect("after a reload", pageState{Views: "2", User: "alice"})
+	b.expect("after a reload", pageState{Views: "2", User: "alice", URL: url})
 
 	ck := b.sessionCookie()
 	if ck == nil {
@@ -112,20 +119,20 @@ func TestBrowser(t *testing.T) {
 	}
 
 	b.navigate("leave a flash message", chromedp.SetValue(chromedp.CSS(`input[name="msg"]`), "<b>saved</b>"), chromedp.Click(chromedp.ID("send-flash")))
-	b.expect("with a flash message", pageState{Views: "2", User: "alice", Flash: "<b>saved</b>"})
+	b.expect("with a flash message", pageState{Views: "2", User: "alice", Flash: "<b>saved</b>", URL: url})
 	if n := b.eval(`String(document.querySelectorAll("#flash b").length)`); n != "0" {
 		t.Errorf("the flash message was rendered as HTML (%s <b> elements); want it escaped", n)
 	}
 	b.navigate("reload", chromedp.Reload())
-	b.expect("after a reload, the flash message is gone", pageState{Views: "2", User: "alice"})
+	b.expect("after a reload, the flash message is gone", pageState{Views: "2", User: "alice", URL: url})
 
 	b.navigate("log out", chromedp.Click(chromedp.ID("logout")))
-	b.expect("after logout", pageState{Views: "0"})
+	b.expect("after logout", pageState{Views: "0", URL: url})
 	if ck := b.sessionCookie(); ck != nil {
 		t.Errorf("the browser still holds session cookie %q after logout", ck.Value)
 	}
 	b.navigate("reload", chromedp.Reload())
-	b.expect("after logout and a reload", pageState{Views: "0"})
+	b.expect("after logout and a reload", pageState{Views: "0", URL: url})
 }
 
 // browser runs the steps of TestBrowser, each bounded by
@@ -145,14 +152,21 @@ func (b *browser) step() (context.Context, context.CancelFunc) {
 // lands on the example's page.
 func (b *browser) navigate(name string, actions ...chromedp.Action[chromedp.Void]) {
 	b.t.Helper()
+	b.land(name, 200, "/", actions...)
+}
+
+// land runs actions that load a page and checks that the browser lands on
+// path with the status.
+func (b *browser) land(name string, status int64, path string, actions ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
 	ctx, cancel := b.step()
 	defer cancel()
 	resp, err := chromedp.RunResponse(ctx, actions...)
 	if err != nil {
 		b.t.Fatalf("%s: %v", name, err)
 	}
-	if resp.Status != 200 || resp.URL != b.url+"/" {
-		b.t.Fatalf("%s: landed on %s with status %d; want the page, 200", name, resp.URL, resp.Status)
+	if resp.Status != status || resp.URL != b.url+path {
+		b.t.Fatalf("%s: landed on %s with status %d; want %s, %d", name, resp.URL, resp.Status, b.url+path, status)
 	}
 }
 

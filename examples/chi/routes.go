@@ -1,117 +1,167 @@
 package main
 
 import (
+	"fmt"
+	"log/slog"
 	"net/http"
+	"net/url"
+	"runtime/debug"
 
 	"github.com/go-chi/chi/v5"
-	"github.com/go-chi/chi/v5/middleware"
 
 	chisession "github.com/sessionkit/sessionkit/adapters/chi"
 	"github.com/sessionkit/sessionkit/core"
-	"github.com/sessionkit/sessionkit/examples/internal/app"
 )
 
-// newHandler registers the example's routes on a chi router.
-func newHandler(mgr *core.Manager) http.Handler {
+// newHandler returns the app on a chi router, serving mgr's sessions; the
+// page shows pageURL as the address it is served on.
+func newHandler(mgr *core.Manager, pageURL string) http.Handler {
 	r := chi.NewRouter()
-	// Recoverer goes first: a panicking handler's session is then
+	// recoverJSON goes first: a panicking handler's session is then
 	// abandoned, never committed.
-	r.Use(middleware.Recoverer, chisession.Middleware(mgr))
-	r.NotFound(app.NotFound)
-	r.MethodNotAllowed(app.MethodNotAllowed)
+	r.Use(recoverJSON, chisession.Middleware(mgr))
+	r.NotFound(notFound)
+	r.MethodNotAllowed(func(w http.ResponseWriter, req *http.Request) {
+		methodNotAllowed(w, allowedMethods(r, req))
+	})
+	// api adapts an API handler: see respond.
+	api := func(h func(r *http.Request) (any, error)) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			v, err := h(r)
+			respond(w, r, chisession.Get(r), pageURL, v, err)
+		}
+	}
+	// Handlers check no error per value: a failed load or save is sticky,
+	// and the middleware answers 500 in place of the handler's response
+	// when it commits, just before the response headers go out.
 
 	r.Get("/", func(w http.ResponseWriter, r *http.Request) {
-		app.ServePage(w, r, chisession.Get(r)) // pops the flash message: shown once
+		servePage(w, r, chisession.Get(r), pageURL, http.StatusOK, "") // pops the flash message: shown once
 	})
-	r.Route("/api", func(r chi.Router) {
-		// Handlers check no error per value: a failed load or save is
-		// sticky, and the middleware answers 500 in place of the handler's
-		// response when it commits.
-		r.Get("/views", handle(func(r *http.Request) (any, error) {
-			return map[string]int{"views": app.Views.Get(chisession.Get(r))}, nil // absent: 0
-		}))
-		r.Post("/views", handle(func(r *http.Request) (any, error) {
-			s := chisession.Get(r)
-			n := app.Views.Get(s) + 1
-			// The middleware saves the change and sets the cookie before
-			// the response headers go out.
-			app.Views.Set(s, n)
-			return map[string]int{"views": n}, nil
-		}))
 
-		r.Post("/login", handle(func(r *http.Request) (any, error) {
-			user, err := app.Field("user", r.PostFormValue("user"))
-			if err != nil {
-				return nil, err
-			}
-			s := chisession.Get(r)
-			// A new session ID at login defeats session fixation; the data
-			// moves with it.
-			s.Regenerate()
-			app.User.Set(s, user)
-			return map[string]string{"user": user}, nil
-		}))
-		r.Get("/me", handle(func(r *http.Request) (any, error) {
-			user := app.User.Get(chisession.Get(r))
-			if user == "" {
-				return nil, app.Errorf(http.StatusUnauthorized, "not logged in")
-			}
-			return map[string]string{"user": user}, nil
-		}))
-		r.Post("/logout", handle(func(r *http.Request) (any, error) {
-			chisession.Get(r).Destroy() // deletes the record and clears the cookie
-			return map[string]bool{"ok": true}, nil
-		}))
+	r.Get("/api/views", api(func(r *http.Request) (any, error) {
+		return map[string]int{"views": viewsKey.Get(chisession.Get(r))}, nil // absent: 0
+	}))
+	r.Post("/api/views", api(func(r *http.Request) (any, error) {
+		s := chisession.Get(r)
+		n := viewsKey.Get(s) + 1
+		viewsKey.Set(s, n) // saved, and the cookie set, before the headers go out
+		return map[string]int{"views": n}, nil
+	}))
 
-		r.Post("/flash", handle(func(r *http.Request) (any, error) {
-			msg, err := app.Field("msg", r.PostFormValue("msg"))
-			if err != nil {
-				return nil, err
-			}
-			app.Flash.Set(chisession.Get(r), msg)
-			return map[string]bool{"ok": true}, nil
-		}))
-		r.Get("/flash", handle(func(r *http.Request) (any, error) {
-			return map[string]string{"flash": app.Flash.Pop(chisession.Get(r))}, nil // read and delete
-		}))
+	r.Post("/api/login", api(func(r *http.Request) (any, error) {
+		name, err := field("user", r.PostFormValue("user"))
+		if err != nil {
+			return nil, err
+		}
+		s := chisession.Get(r)
+		// A new session ID at login defeats session fixation; the data
+		// moves with it.
+		s.Regenerate()
+		userKey.Set(s, name)
+		return map[string]string{"user": name}, nil
+	}))
+	r.Get("/api/me", api(func(r *http.Request) (any, error) {
+		name := userKey.Get(chisession.Get(r))
+		if name == "" {
+			return nil, errorf(http.StatusUnauthorized, "not logged in")
+		}
+		return map[string]string{"user": name}, nil
+	}))
+	r.Post("/api/logout", api(func(r *http.Request) (any, error) {
+		chisession.Get(r).Destroy() // deletes the record and clears the cookie
+		return map[string]bool{"ok": true}, nil
+	}))
 
-		r.Get("/kv", handle(func(r *http.Request) (any, error) {
-			return map[string][]string{"keys": chisession.Get(r).Keys()}, nil
-		}))
-		r.Get("/kv/{key}", handle(func(r *http.Request) (any, error) {
-			key := app.PathParam(r, chi.URLParam(r, "key")) // "a%2Fb" is "a/b"
-			if err := app.CheckKey(key); err != nil {
-				return nil, err
-			}
-			v, found := core.Key[string](key).Lookup(chisession.Get(r))
-			if !found {
-				return nil, app.Errorf(http.StatusNotFound, "no key %q in the session", key)
-			}
-			return map[string]string{"key": key, "value": v}, nil
-		}))
-		r.Put("/kv/{key}", handle(func(r *http.Request) (any, error) {
-			key := app.PathParam(r, chi.URLParam(r, "key")) // "a%2Fb" is "a/b"
-			if err := app.CheckKey(key); err != nil {
-				return nil, err
-			}
-			v, err := app.ReadValue(r) // at most 64 KiB
-			if err != nil {
-				return nil, err
-			}
-			core.Key[string](key).Set(chisession.Get(r), v)
-			return map[string]string{"key": key, "value": v}, nil
-		}))
-	})
-	return r
+	r.Post("/api/flash", api(func(r *http.Request) (any, error) {
+		msg, err := field("msg", r.PostFormValue("msg"))
+		if err != nil {
+			return nil, err
+		}
+		flashKey.Set(chisession.Get(r), msg)
+		return map[string]bool{"ok": true}, nil
+	}))
+	r.Get("/api/flash", api(func(r *http.Request) (any, error) {
+		return map[string]string{"flash": flashKey.Pop(chisession.Get(r))}, nil // read and delete
+	}))
+
+	r.Get("/api/kv", api(func(r *http.Request) (any, error) {
+		return map[string][]string{"keys": chisession.Get(r).Keys()}, nil
+	}))
+	r.Get("/api/kv/{key}", api(func(r *http.Request) (any, error) {
+		key := pathParam(r, "key")
+		if err := checkKey(key); err != nil {
+			return nil, err
+		}
+		v, found := core.Key[string](key).Lookup(chisession.Get(r))
+		if !found {
+			return nil, errorf(http.StatusNotFound, "no key %q in the session", key)
+		}
+		return map[string]string{"key": key, "value": v}, nil
+	}))
+	r.Put("/api/kv/{key}", api(func(r *http.Request) (any, error) {
+		key := pathParam(r, "key")
+		if err := checkKey(key); err != nil {
+			return nil, err
+		}
+		v, err := readValue(r) // at most 64 KiB
+		if err != nil {
+			return nil, err
+		}
+		core.Key[string](key).Set(chisession.Get(r), v)
+		return map[string]string{"key": key, "value": v}, nil
+	}))
+	return protect(r)
 }
 
-// handle adapts an API handler to net/http: its value is sent as JSON, its
-// error (a client error: session failures are the middleware's to report)
-// as app.ErrorResponse says, and a form post from the page is redirected
-// back to the page.
-func handle(h func(r *http.Request) (any, error)) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		v, err := h(r)
-		app.Reply(w, r, v, err)
+// pathParam returns the path parameter name, decoded: chi routes on the
+// escaped path when the request has one (a key such as "a/b" arrives as
+// a%2Fb) and then hands over the raw value.
+func pathParam(r *http.Request, name string) string {
+	raw := chi.URLParam(r, name)
+	if r.URL.RawPath == "" {
+		return raw
 	}
+	if v, err := url.PathUnescape(raw); err == nil {
+		return v
+	}
+	return raw
+}
+
+// allowedMethods returns the methods routes serves at r's path, for the
+// Allow header of a 405.
+func allowedMethods(routes chi.Routes, r *http.Request) []string {
+	path := r.URL.RawPath
+	if path == "" {
+		path = r.URL.Path
+	}
+	var allow []string
+	for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		if routes.Match(chi.NewRouteContext(), m, path) {
+			allow = append(allow, m)
+		}
+	}
+	return allow
+}
+
+// recoverJSON answers a panicking handler with the generic 500, after
+// logging the panic once with its stack, as chi's middleware.Recoverer
+// would, but in JSON like every other error. http.ErrAbortHandler passes
+// through: net/http then aborts the response, as the handler asked.
+func recoverJSON(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			v := recover()
+			if v == nil {
+				return
+			}
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			slog.ErrorContext(r.Context(), "handler panicked", "error", fmt.Sprint(v),
+				"method", r.Method, "path", r.URL.Path, "stack", string(debug.Stack()))
+			writeFailure(w, r)
+		}()
+		next.ServeHTTP(w, r)
+	})
 }

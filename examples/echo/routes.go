@@ -3,126 +3,127 @@ package main
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
+	"net/url"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
 	echosession "github.com/sessionkit/sessionkit/adapters/echo"
 	"github.com/sessionkit/sessionkit/core"
-	"github.com/sessionkit/sessionkit/examples/internal/app"
 )
 
-// newHandler registers the example's routes on an Echo instance. Handlers
-// return their errors; errorHandler turns them into JSON.
-func newHandler(mgr *core.Manager) http.Handler {
+// newHandler returns the app on an Echo instance, serving mgr's sessions;
+// the page shows pageURL as the address it is served on. Echo's own errors
+// (no route, wrong method, a session failure, a panic) reach
+// errorHandler.
+func newHandler(mgr *core.Manager, pageURL string) http.Handler {
 	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = errorHandler
 	// Recover goes first: a panicking handler's session is then abandoned,
-	// never committed.
-	e.Use(middleware.Recover(), echosession.Middleware(mgr))
+	// never committed. errorHandler logs the panic, once.
+	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{LogErrorFunc: withStack}), echosession.Middleware(mgr))
+	// api adapts an API handler: see respond.
+	api := func(h func(c echo.Context) (any, error)) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			v, err := h(c)
+			respond(c.Response(), c.Request(), echosession.Get(c), pageURL, v, err)
+			return nil
+		}
+	}
+	// Handlers check no error per value: a failed load or save is sticky,
+	// and the middleware reports it when it commits, just before Echo writes
+	// the response headers, so errorHandler answers 500 in place of the
+	// handler's response.
 
 	e.GET("/", func(c echo.Context) error {
-		app.ServePage(c.Response(), c.Request(), echosession.Get(c)) // pops the flash message: shown once
+		servePage(c.Response(), c.Request(), echosession.Get(c), pageURL, http.StatusOK, "") // pops the flash message: shown once
 		return nil
 	})
-	api := e.Group("/api")
-	// Handlers check no error per value: a failed load or save is sticky,
-	// and the middleware reports it when it commits, so errorHandler
-	// answers 500 in place of the handler's response.
 
-	api.GET("/views", func(c echo.Context) error {
-		return reply(c, echo.Map{"views": app.Views.Get(echosession.Get(c))}) // absent: 0
-	})
-	api.POST("/views", func(c echo.Context) error {
+	e.GET("/api/views", api(func(c echo.Context) (any, error) {
+		return echo.Map{"views": viewsKey.Get(echosession.Get(c))}, nil // absent: 0
+	}))
+	e.POST("/api/views", api(func(c echo.Context) (any, error) {
 		s := echosession.Get(c)
-		n := app.Views.Get(s) + 1
-		// The middleware saves the change and sets the cookie before Echo
-		// writes the response headers.
-		app.Views.Set(s, n)
-		return reply(c, echo.Map{"views": n})
-	})
+		n := viewsKey.Get(s) + 1
+		viewsKey.Set(s, n) // saved, and the cookie set, before Echo writes the headers
+		return echo.Map{"views": n}, nil
+	}))
 
-	api.POST("/login", func(c echo.Context) error {
-		user, err := app.Field("user", c.Request().PostFormValue("user"))
+	e.POST("/api/login", api(func(c echo.Context) (any, error) {
+		name, err := field("user", c.Request().PostFormValue("user"))
 		if err != nil {
-			return err
+			return nil, err
 		}
 		s := echosession.Get(c)
 		// A new session ID at login defeats session fixation; the data
 		// moves with it.
 		s.Regenerate()
-		app.User.Set(s, user)
-		return reply(c, echo.Map{"user": user})
-	})
-	api.GET("/me", func(c echo.Context) error {
-		user := app.User.Get(echosession.Get(c))
-		if user == "" {
-			return echo.NewHTTPError(http.StatusUnauthorized, "not logged in")
+		userKey.Set(s, name)
+		return echo.Map{"user": name}, nil
+	}))
+	e.GET("/api/me", api(func(c echo.Context) (any, error) {
+		name := userKey.Get(echosession.Get(c))
+		if name == "" {
+			return nil, errorf(http.StatusUnauthorized, "not logged in")
 		}
-		return reply(c, echo.Map{"user": user})
-	})
-	api.POST("/logout", func(c echo.Context) error {
+		return echo.Map{"user": name}, nil
+	}))
+	e.POST("/api/logout", api(func(c echo.Context) (any, error) {
 		echosession.Get(c).Destroy() // deletes the record and clears the cookie
-		return reply(c, echo.Map{"ok": true})
-	})
+		return echo.Map{"ok": true}, nil
+	}))
 
-	api.POST("/flash", func(c echo.Context) error {
-		msg, err := app.Field("msg", c.Request().PostFormValue("msg"))
+	e.POST("/api/flash", api(func(c echo.Context) (any, error) {
+		msg, err := field("msg", c.Request().PostFormValue("msg"))
 		if err != nil {
-			return err
+			return nil, err
 		}
-		app.Flash.Set(echosession.Get(c), msg)
-		return reply(c, echo.Map{"ok": true})
-	})
-	api.GET("/flash", func(c echo.Context) error {
-		return reply(c, echo.Map{"flash": app.Flash.Pop(echosession.Get(c))}) // read and delete
-	})
+		flashKey.Set(echosession.Get(c), msg)
+		return echo.Map{"ok": true}, nil
+	}))
+	e.GET("/api/flash", api(func(c echo.Context) (any, error) {
+		return echo.Map{"flash": flashKey.Pop(echosession.Get(c))}, nil // read and delete
+	}))
 
-	api.GET("/kv", func(c echo.Context) error {
-		return reply(c, echo.Map{"keys": echosession.Get(c).Keys()})
-	})
-	api.GET("/kv/:key", func(c echo.Context) error {
-		key := app.PathParam(c.Request(), c.Param("key")) // "a%2Fb" is "a/b"
-		if err := app.CheckKey(key); err != nil {
-			return err
+	e.GET("/api/kv", api(func(c echo.Context) (any, error) {
+		return echo.Map{"keys": echosession.Get(c).Keys()}, nil
+	}))
+	e.GET("/api/kv/:key", api(func(c echo.Context) (any, error) {
+		key := pathParam(c, "key")
+		if err := checkKey(key); err != nil {
+			return nil, err
 		}
 		v, found := core.Key[string](key).Lookup(echosession.Get(c))
 		if !found {
-			return echo.NewHTTPError(http.StatusNotFound, fmt.Sprintf("no key %q in the session", key))
+			return nil, errorf(http.StatusNotFound, "no key %q in the session", key)
 		}
-		return reply(c, echo.Map{"key": key, "value": v})
-	})
-	api.PUT("/kv/:key", func(c echo.Context) error {
-		key := app.PathParam(c.Request(), c.Param("key")) // "a%2Fb" is "a/b"
-		if err := app.CheckKey(key); err != nil {
-			return err
+		return echo.Map{"key": key, "value": v}, nil
+	}))
+	e.PUT("/api/kv/:key", api(func(c echo.Context) (any, error) {
+		key := pathParam(c, "key")
+		if err := checkKey(key); err != nil {
+			return nil, err
 		}
-		v, err := app.ReadValue(c.Request()) // at most 64 KiB
+		v, err := readValue(c.Request()) // at most 64 KiB
 		if err != nil {
-			return err
+			return nil, err
 		}
 		core.Key[string](key).Set(echosession.Get(c), v)
-		return reply(c, echo.Map{"key": key, "value": v})
-	})
-	return e
+		return echo.Map{"key": key, "value": v}, nil
+	}))
+	return protect(e)
 }
 
-// reply sends v as JSON, or redirects a form post from the page back to
-// the page.
-func reply(c echo.Context, v echo.Map) error {
-	if app.FromPage(c.Request()) {
-		return c.Redirect(http.StatusSeeOther, "/")
-	}
-	return c.JSON(http.StatusOK, v)
-}
-
-// errorHandler renders every error as JSON: client errors with their
-// message, anything else as a generic 500. A 500 *echo.HTTPError is the
-// session middleware's report of a session or store failure, which the
-// manager has already logged through its Config.Logger: it is answered
-// without being logged again. Any other error is logged once, by
-// app.ErrorResponse.
+// errorHandler answers the errors Echo handles, in JSON like every other
+// (or with the page's error state, for a form post from the page): the
+// router's 404 and 405 (whose Allow header the router has set) with their
+// status, and anything else with the generic 500. A 500 *echo.HTTPError
+// is the session middleware's report of a session or store failure, which
+// the manager has already logged; any other error is logged here, once.
 func errorHandler(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
@@ -130,13 +131,33 @@ func errorHandler(err error, c echo.Context) {
 	var he *echo.HTTPError
 	switch {
 	case errors.As(err, &he) && he.Code >= http.StatusInternalServerError:
-		app.WriteInternalError(c.Response())
-		return
-	case errors.As(err, &he):
-		err = app.Errorf(he.Code, "%v", he.Message)
+		writeFailure(c.Response(), c.Request())
+	case he != nil:
+		writeError(c.Response(), he.Code, statusMessage(he.Code))
+	default: // a panic, or another unexpected error: logged here, once
+		r := c.Request()
+		slog.ErrorContext(r.Context(), "request failed", "error", err, "method", r.Method, "path", r.URL.Path)
+		writeFailure(c.Response(), r)
 	}
-	status, body := app.ErrorResponse(c.Request(), err)
-	if err := c.JSON(status, body); err != nil {
-		c.Logger().Error(err)
+}
+
+// withStack is the Recover middleware's LogErrorFunc: it adds the stack to
+// the panic's error, which errorHandler logs, so that a panic is logged
+// once, through slog like every other error.
+func withStack(_ echo.Context, err error, stack []byte) error {
+	return fmt.Errorf("handler panicked: %w\n%s", err, stack)
+}
+
+// pathParam returns the path parameter name, decoded: Echo routes on the
+// escaped path when the request has one (a key such as "a/b" arrives as
+// a%2Fb) and then hands over the raw value.
+func pathParam(c echo.Context, name string) string {
+	raw := c.Param(name)
+	if c.Request().URL.RawPath == "" {
+		return raw
 	}
+	if v, err := url.PathUnescape(raw); err == nil {
+		return v
+	}
+	return raw
 }

@@ -1,50 +1,58 @@
 package main
 
 import (
+	"errors"
+	"fmt"
+	"log/slog"
 	"net/http"
+	"runtime/debug"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
 	ginsession "github.com/sessionkit/sessionkit/adapters/gin"
 	"github.com/sessionkit/sessionkit/core"
-	"github.com/sessionkit/sessionkit/examples/internal/app"
 )
 
-// newHandler registers the example's routes on a gin engine.
-func newHandler(mgr *core.Manager) http.Handler {
-	gin.SetMode(gin.ReleaseMode)
+// newHandler returns the app on a gin engine, serving mgr's sessions; the
+// page shows pageURL as the address it is served on.
+func newHandler(mgr *core.Manager, pageURL string) http.Handler {
 	r := gin.New()
-	r.UseRawPath = true // route on the escaped path, so a kv key may hold "/" (as %2F)
-	// Recovery goes first: a panicking handler's session is then
-	// abandoned, never committed.
-	r.Use(gin.Recovery(), ginsession.Middleware(mgr))
+	r.UseRawPath = true             // route on the escaped path, so a kv key may hold "/" (as %2F)
 	r.RedirectTrailingSlash = false // answer /api/kv/ like the other apps: 404
 	r.HandleMethodNotAllowed = true
-	r.NoRoute(gin.WrapF(app.NotFound))
-	r.NoMethod(gin.WrapF(app.MethodNotAllowed))
-
-	r.GET("/", func(c *gin.Context) {
-		app.ServePage(c.Writer, c.Request, ginsession.Get(c)) // pops the flash message: shown once
-	})
-	api := r.Group("/api")
+	// The recovery goes first: a panicking handler's session is then
+	// abandoned, never committed.
+	r.Use(gin.CustomRecoveryWithWriter(nil, recovered), ginsession.Middleware(mgr, ginsession.WithErrorHandler(sessionFailed)))
+	r.NoRoute(func(c *gin.Context) { notFound(c.Writer, c.Request) })
+	r.NoMethod(func(c *gin.Context) { methodNotAllowed(c.Writer, allowedMethods(r.Routes(), c.Request)) })
+	// api adapts an API handler: see respond.
+	api := func(h func(c *gin.Context) (any, error)) gin.HandlerFunc {
+		return func(c *gin.Context) {
+			v, err := h(c)
+			respond(c.Writer, c.Request, ginsession.Get(c), pageURL, v, err)
+		}
+	}
 	// Handlers check no error per value: a failed load or save is sticky,
 	// and the middleware answers 500 in place of the handler's response
-	// when it commits.
+	// when it commits, just before gin writes the response headers.
 
-	api.GET("/views", handle(func(c *gin.Context) (any, error) {
-		return gin.H{"views": app.Views.Get(ginsession.Get(c))}, nil // absent: 0
+	r.GET("/", func(c *gin.Context) {
+		servePage(c.Writer, c.Request, ginsession.Get(c), pageURL, http.StatusOK, "") // pops the flash message: shown once
+	})
+
+	r.GET("/api/views", api(func(c *gin.Context) (any, error) {
+		return gin.H{"views": viewsKey.Get(ginsession.Get(c))}, nil // absent: 0
 	}))
-	api.POST("/views", handle(func(c *gin.Context) (any, error) {
+	r.POST("/api/views", api(func(c *gin.Context) (any, error) {
 		s := ginsession.Get(c)
-		n := app.Views.Get(s) + 1
-		// The middleware saves the change and sets the cookie before gin
-		// writes the response headers.
-		app.Views.Set(s, n)
+		n := viewsKey.Get(s) + 1
+		viewsKey.Set(s, n) // saved, and the cookie set, before gin writes the headers
 		return gin.H{"views": n}, nil
 	}))
 
-	api.POST("/login", handle(func(c *gin.Context) (any, error) {
-		user, err := app.Field("user", c.PostForm("user"))
+	r.POST("/api/login", api(func(c *gin.Context) (any, error) {
+		name, err := field("user", c.PostForm("user"))
 		if err != nil {
 			return nil, err
 		}
@@ -52,76 +60,106 @@ func newHandler(mgr *core.Manager) http.Handler {
 		// A new session ID at login defeats session fixation; the data
 		// moves with it.
 		s.Regenerate()
-		app.User.Set(s, user)
-		return gin.H{"user": user}, nil
+		userKey.Set(s, name)
+		return gin.H{"user": name}, nil
 	}))
-	api.GET("/me", handle(func(c *gin.Context) (any, error) {
-		user := app.User.Get(ginsession.Get(c))
-		if user == "" {
-			return nil, app.Errorf(http.StatusUnauthorized, "not logged in")
+	r.GET("/api/me", api(func(c *gin.Context) (any, error) {
+		name := userKey.Get(ginsession.Get(c))
+		if name == "" {
+			return nil, errorf(http.StatusUnauthorized, "not logged in")
 		}
-		return gin.H{"user": user}, nil
+		return gin.H{"user": name}, nil
 	}))
-	api.POST("/logout", handle(func(c *gin.Context) (any, error) {
+	r.POST("/api/logout", api(func(c *gin.Context) (any, error) {
 		ginsession.Get(c).Destroy() // deletes the record and clears the cookie
 		return gin.H{"ok": true}, nil
 	}))
 
-	api.POST("/flash", handle(func(c *gin.Context) (any, error) {
-		msg, err := app.Field("msg", c.PostForm("msg"))
+	r.POST("/api/flash", api(func(c *gin.Context) (any, error) {
+		msg, err := field("msg", c.PostForm("msg"))
 		if err != nil {
 			return nil, err
 		}
-		app.Flash.Set(ginsession.Get(c), msg)
+		flashKey.Set(ginsession.Get(c), msg)
 		return gin.H{"ok": true}, nil
 	}))
-	api.GET("/flash", handle(func(c *gin.Context) (any, error) {
-		return gin.H{"flash": app.Flash.Pop(ginsession.Get(c))}, nil // read and delete
+	r.GET("/api/flash", api(func(c *gin.Context) (any, error) {
+		return gin.H{"flash": flashKey.Pop(ginsession.Get(c))}, nil // read and delete
 	}))
 
-	api.GET("/kv", handle(func(c *gin.Context) (any, error) {
+	r.GET("/api/kv", api(func(c *gin.Context) (any, error) {
 		return gin.H{"keys": ginsession.Get(c).Keys()}, nil
 	}))
-	api.GET("/kv/:key", handle(func(c *gin.Context) (any, error) {
-		key := c.Param("key")
-		if err := app.CheckKey(key); err != nil {
+	r.GET("/api/kv/:key", api(func(c *gin.Context) (any, error) {
+		key := c.Param("key") // unescaped by gin: "a%2Fb" is "a/b"
+		if err := checkKey(key); err != nil {
 			return nil, err
 		}
 		v, found := core.Key[string](key).Lookup(ginsession.Get(c))
 		if !found {
-			return nil, app.Errorf(http.StatusNotFound, "no key %q in the session", key)
+			return nil, errorf(http.StatusNotFound, "no key %q in the session", key)
 		}
 		return gin.H{"key": key, "value": v}, nil
 	}))
-	api.PUT("/kv/:key", handle(func(c *gin.Context) (any, error) {
+	r.PUT("/api/kv/:key", api(func(c *gin.Context) (any, error) {
 		key := c.Param("key")
-		if err := app.CheckKey(key); err != nil {
+		if err := checkKey(key); err != nil {
 			return nil, err
 		}
-		v, err := app.ReadValue(c.Request) // at most 64 KiB
+		v, err := readValue(c.Request) // at most 64 KiB
 		if err != nil {
 			return nil, err
 		}
 		core.Key[string](key).Set(ginsession.Get(c), v)
 		return gin.H{"key": key, "value": v}, nil
 	}))
-	return r
+	return protect(r)
 }
 
-// handle adapts an API handler to gin: its value is sent as JSON, its
-// error (a client error: session failures are the middleware's to report)
-// as app.ErrorResponse says, and a form post from the page is redirected
-// back to the page.
-func handle(h func(c *gin.Context) (any, error)) gin.HandlerFunc {
-	return func(c *gin.Context) {
-		v, err := h(c)
-		switch {
-		case err != nil:
-			c.JSON(app.ErrorResponse(c.Request, err))
-		case app.FromPage(c.Request):
-			c.Redirect(http.StatusSeeOther, "/")
-		default:
-			c.JSON(http.StatusOK, v)
+// sessionFailed answers a session failure the middleware reports, which
+// the manager has logged, with the generic 500 in place of the handler's
+// response. A change made after the headers went out (core.ErrHeadersSent)
+// can no longer change the response.
+func sessionFailed(c *gin.Context, err error) {
+	if errors.Is(err, core.ErrHeadersSent) {
+		return
+	}
+	c.Abort()
+	writeFailure(c.Writer, c.Request)
+}
+
+// recovered answers a panicking handler with the generic 500, after
+// logging the panic once with its stack, in JSON like every other error.
+func recovered(c *gin.Context, v any) {
+	slog.ErrorContext(c.Request.Context(), "handler panicked", "error", fmt.Sprint(v),
+		"method", c.Request.Method, "path", c.Request.URL.Path, "stack", string(debug.Stack()))
+	c.Abort()
+	writeFailure(c.Writer, c.Request)
+}
+
+// allowedMethods returns the methods routes serve at r's path, for the
+// Allow header of a 405, which gin sets itself only from v1.9.1.
+func allowedMethods(routes gin.RoutesInfo, r *http.Request) []string {
+	path := strings.Split(r.URL.EscapedPath(), "/") // as gin with UseRawPath routes it
+	var allow []string
+	for _, rt := range routes {
+		if matchRoute(strings.Split(rt.Path, "/"), path) {
+			allow = append(allow, rt.Method)
 		}
 	}
+	return allow
+}
+
+// matchRoute reports whether the path's segments match the route's, where
+// a :name segment matches any non-empty one.
+func matchRoute(route, path []string) bool {
+	if len(route) != len(path) {
+		return false
+	}
+	for i, seg := range route {
+		if seg != path[i] && (!strings.HasPrefix(seg, ":") || path[i] == "") {
+			return false
+		}
+	}
+	return true
 }

@@ -1,0 +1,139 @@
+package main
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/sessionkit/sessionkit/core"
+)
+
+// Store names accepted in SESSION_STORE.
+const (
+	storeMemory   = "memory"
+	storeRedis    = "redis"
+	storePostgres = "postgres"
+)
+
+// Defaults for the environment variables.
+const (
+	defaultAddr        = "localhost:8080"
+	defaultRedisURL    = "redis://127.0.0.1:6379/0"
+	defaultDatabaseURL = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
+)
+
+// secureModes are the values SESSION_SECURE accepts.
+var secureModes = map[string]core.SecureMode{
+	"auto":   core.SecureAuto,
+	"always": core.SecureAlways,
+	"never":  core.SecureNever,
+}
+
+// config is the app's configuration, read from the environment by
+// loadConfig.
+type config struct {
+	addr        string // ADDR: the listen address
+	store       string // SESSION_STORE: storeMemory, storeRedis or storePostgres
+	redisURL    string // REDIS_URL, with storeRedis
+	databaseURL string // DATABASE_URL, with storePostgres
+
+	// secrets (SESSION_SECRET, comma-separated) sign the cookie: the first
+	// signs, all verify. None means a random one (see newManager).
+	secrets [][]byte
+
+	idleTimeout time.Duration // SESSION_IDLE_TIMEOUT; zero: none
+	lifetime    time.Duration // SESSION_LIFETIME; zero: core's 24 hours
+
+	// trustProxy (SESSION_TRUST_PROXY) believes X-Forwarded-Proto: only
+	// behind a proxy that sets it.
+	trustProxy bool
+	// secure (SESSION_SECURE) says when the cookie is Secure.
+	secure core.SecureMode
+
+	// metrics (SESSION_METRICS) serves the session metrics at GET
+	// /metrics (see metrics.go).
+	metrics bool
+}
+
+// loadConfig reads the configuration through getenv (os.Getenv in the
+// app). A malformed value is an error naming the variable and the values
+// it allows; secret lengths are checked by core.New, in newManager.
+func loadConfig(getenv func(string) string) (config, error) {
+	env := func(name, def string) string {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			return v
+		}
+		return def
+	}
+	cfg := config{
+		addr:        env("ADDR", defaultAddr),
+		store:       env("SESSION_STORE", storeMemory),
+		redisURL:    env("REDIS_URL", defaultRedisURL),
+		databaseURL: env("DATABASE_URL", defaultDatabaseURL),
+	}
+	var err error
+	switch cfg.store {
+	case storeMemory, storeRedis, storePostgres:
+	default:
+		return config{}, fmt.Errorf("SESSION_STORE=%q: want %s, %s or %s", cfg.store, storeMemory, storeRedis, storePostgres)
+	}
+	if cfg.secrets, err = parseSecrets(env("SESSION_SECRET", "")); err != nil {
+		return config{}, err
+	}
+	if cfg.idleTimeout, err = parseDuration("SESSION_IDLE_TIMEOUT", env("SESSION_IDLE_TIMEOUT", "0s")); err != nil {
+		return config{}, err
+	}
+	if cfg.lifetime, err = parseDuration("SESSION_LIFETIME", env("SESSION_LIFETIME", "0s")); err != nil {
+		return config{}, err
+	}
+	if cfg.trustProxy, err = parseBool("SESSION_TRUST_PROXY", env("SESSION_TRUST_PROXY", "false")); err != nil {
+		return config{}, err
+	}
+	if cfg.metrics, err = parseBool("SESSION_METRICS", env("SESSION_METRICS", "false")); err != nil {
+		return config{}, err
+	}
+	secure := env("SESSION_SECURE", "auto")
+	mode, ok := secureModes[secure]
+	if !ok {
+		return config{}, fmt.Errorf("SESSION_SECURE=%q: want auto, always or never", secure)
+	}
+	cfg.secure = mode
+	return cfg, nil
+}
+
+// parseSecrets splits SESSION_SECRET at commas.
+func parseSecrets(v string) ([][]byte, error) {
+	if v == "" {
+		return nil, nil
+	}
+	parts := strings.Split(v, ",")
+	secrets := make([][]byte, len(parts))
+	for i, s := range parts {
+		if s = strings.TrimSpace(s); s == "" {
+			return nil, fmt.Errorf("SESSION_SECRET: secret %d of %d is empty", i+1, len(parts))
+		}
+		secrets[i] = []byte(s)
+	}
+	return secrets, nil
+}
+
+// parseBool parses the variable name's value v as strconv.ParseBool does:
+// true or false, and also 1 or 0, t or f, and their capitalised forms.
+func parseBool(name, v string) (bool, error) {
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return false, fmt.Errorf("%s=%q: want true or false", name, v)
+	}
+	return b, nil
+}
+
+// parseDuration parses the variable name's value v as a Go duration of
+// zero or more.
+func parseDuration(name, v string) (time.Duration, error) {
+	d, err := time.ParseDuration(v)
+	if err != nil || d < 0 {
+		return 0, fmt.Errorf("%s=%q: want a Go duration of zero or more, such as 30m or 12h", name, v)
+	}
+	return d, nil
+}

@@ -1,0 +1,116 @@
+// Package contract is test support for the sessionkit example apps: the
+// end-to-end suite that examples/chi, examples/gin, examples/echo and
+// examples/echov5 each run against their own code, so that the apps stay
+// identical in behaviour, and the helpers their tests share (Main,
+// FailingStore, RedisURL, DatabaseURL). It is imported only by tests; no
+// app links it into its binary. It lives outside any internal directory
+// so that an app copied into a module of its own keeps its tests.
+//
+// An app's main_test.go is:
+//
+//	func TestMain(m *testing.M) { contract.Main(m) }
+//
+//	// run and testHandler (loadConfig, newMetrics, newManager, newHandler, as run
+//	// does) are the app's own.
+//	var app = contract.App{Run: run, NewHandler: testHandler}
+//
+//	func TestContract(t *testing.T) {
+//		t.Parallel()
+//		contract.Run(t, app)
+//	}
+//
+//	func TestLogsEachFailureOnce(t *testing.T) { // not parallel: it replaces slog's default logger
+//		contract.LogsEachFailureOnce(t, app)
+//	}
+//
+// Every subtest starts its own server (httptest, a memory store, a
+// cookiejar client that does not follow redirects), so subtests run in
+// parallel and can count the store's records exactly.
+//
+// # The HTTP contract
+//
+//	GET  /               HTML page: view count, user, flash message (shown once), the
+//	                     address the app is served on, and forms to count, log in, log
+//	                     out and leave a flash message
+//	GET  /api/views      {"views": N}; never modifies the session and sets no cookie
+//	POST /api/views      increments and returns {"views": N}
+//	POST /api/login      form field user; new session ID, data kept; {"user": "..."}, or 400
+//	GET  /api/me         {"user": "..."}, or 401
+//	POST /api/logout     destroys the session (record deleted, cookie cleared); {"ok": true}
+//	POST /api/flash      form field msg; {"ok": true}, or 400
+//	GET  /api/flash      {"flash": "msg"} once, then {"flash": ""}
+//	PUT  /api/kv/{key}   raw body (UTF-8, at most 64 KiB, else 413) as the value;
+//	                     {"key": "...", "value": "..."}; a session holds at most 32 keys,
+//	                     those of the other routes included: one more is a 500 that
+//	                     changes nothing stored
+//	GET  /api/kv/{key}   {"key": "...", "value": "..."}, or 404
+//	GET  /api/kv         {"keys": [...]}: every key in the session, sorted
+//	GET  /metrics        with SESSION_METRICS only: the session metrics in Prometheus
+//	                     text (text/plain; version=0.0.4), such as
+//	                     sessionkit_cookies_rejected_total{sessionkit_reason="bad_signature"};
+//	                     answered before the session middleware, so it sets no cookie,
+//	                     and showing no cookie or secret. Other methods: 405. Without
+//	                     SESSION_METRICS it is the 404 of any unknown path
+//
+// Form fields are 1 to 256 bytes once trimmed and come from the body only,
+// never the query string. The kv routes refuse the keys the other routes
+// own (views, user, flash) and keys that are empty, longer than 256 bytes,
+// not UTF-8 or hold NUL, with 400; a key may hold "/" written as %2F.
+//
+// # Errors
+//
+// Every error is {"error": "message"} with its status:
+//
+//	400  bad input: the message says which field or key, e.g. "user must be 1 to 256 bytes"
+//	401  "not logged in" (GET /api/me)
+//	403  "cross-origin request refused": a POST, PUT or DELETE from another origin
+//	     (Sec-Fetch-Site other than same-origin or none, or a foreign Origin),
+//	     refused by http.CrossOriginProtection before the session is touched
+//	404  "not found" for a path no route serves; GET /api/kv/{key} of an absent key
+//	     says which ("no key \"color\" in the session")
+//	405  "method not allowed", with an Allow header listing the path's methods
+//	413  "value larger than 65536 bytes"
+//	500  "internal server error", and nothing more, on every framework: for a
+//	     session or store failure, a panicking handler, or any other
+//	     unexpected error. The cause is logged once, never sent.
+//
+// One 400 comes from net/http itself, before any handler runs: a request
+// target that is not a valid URL, such as PUT /api/kv/a%ZZb (a bad %
+// escape), is answered "400 Bad Request" in plain text and the connection
+// closed. No app can answer it in JSON; the suite checks that net/http
+// still does this, and that every escape that parses but makes a bad key
+// (%FF, %C3, %00) is the app's JSON 400.
+//
+// # The page and its forms
+//
+// The page's plain HTML forms post to the API. A POST whose Accept header
+// lists text/html, as a browser's form submission does, is answered with
+// 303 See Other to / on success, and on failure with the page itself, not
+// JSON: a client error re-renders the page with the message (status 400
+// for a blank user name, say), and a 500 renders the page's error state
+// with the generic message. GET / answers a session failure the same way.
+// curl and fetch send other Accept headers and get JSON.
+//
+// # Settings
+//
+// The apps read their settings from the environment when they start; a
+// bad value stops them with an error naming the variable and the values
+// it allows.
+//
+//	ADDR                  listen address (default localhost:8080); :0 picks a free port,
+//	                      and the page and the "listening" log line show the real one
+//	SESSION_STORE         memory (default), redis or postgres
+//	REDIS_URL             default redis://127.0.0.1:6379/0
+//	DATABASE_URL          default postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable
+//	SESSION_SECRET        comma-separated secrets, 32 bytes or more each; the first signs.
+//	                      Unset: a random one, with a warning (sessions end with the process)
+//	SESSION_IDLE_TIMEOUT  Go duration, e.g. 30m (default: no idle timeout)
+//	SESSION_LIFETIME      Go duration (default 24h)
+//	SESSION_TRUST_PROXY   true or false (default false): trust X-Forwarded-Proto
+//	SESSION_SECURE        auto (default): a Secure cookie over TLS, or behind a trusted
+//	                      proxy whose X-Forwarded-Proto says https; always; never
+//	SESSION_METRICS       true or false (default false): serve GET /metrics, the
+//	                      session metrics of package github.com/sessionkit/sessionkit/otel
+//	                      through the OpenTelemetry Prometheus exporter. Off, the manager
+//	                      has no Observer and no OpenTelemetry code runs
+package contract

@@ -1,0 +1,77 @@
+package main
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sessionkit/sessionkit/core"
+)
+
+func TestLoadConfig(t *testing.T) {
+	t.Parallel()
+	defaults := config{addr: defaultAddr, store: storeMemory, redisURL: defaultRedisURL, databaseURL: defaultDatabaseURL, secure: core.SecureAuto}
+	with := func(f func(*config)) config {
+		c := defaults
+		f(&c)
+		return c
+	}
+	tests := []struct {
+		name    string
+		env     map[string]string
+		want    config
+		wantErr string // what the error must say; "" for none
+	}{
+		{name: "defaults", env: nil, want: defaults},
+		{name: "blank values mean defaults", env: map[string]string{"ADDR": " ", "SESSION_STORE": "", "SESSION_SECURE": " "}, want: defaults},
+		{
+			name: "everything set",
+			env: map[string]string{
+				"ADDR": ":9000", "SESSION_STORE": "postgres", "REDIS_URL": "redis://r:1/2", "DATABASE_URL": "postgres://db/x",
+				"SESSION_SECRET": "first, second", "SESSION_IDLE_TIMEOUT": "30m", "SESSION_LIFETIME": "12h",
+				"SESSION_TRUST_PROXY": "true", "SESSION_SECURE": "always", "SESSION_METRICS": "true",
+			},
+			want: config{
+				addr: ":9000", store: storePostgres, redisURL: "redis://r:1/2", databaseURL: "postgres://db/x",
+				secrets: [][]byte{[]byte("first"), []byte("second")}, idleTimeout: 30 * time.Minute, lifetime: 12 * time.Hour,
+				trustProxy: true, secure: core.SecureAlways, metrics: true,
+			},
+		},
+		{name: "redis", env: map[string]string{"SESSION_STORE": "redis"}, want: with(func(c *config) { c.store = storeRedis })},
+		{name: "memory", env: map[string]string{"SESSION_STORE": "memory"}, want: defaults},
+		{name: "zero durations", env: map[string]string{"SESSION_IDLE_TIMEOUT": "0", "SESSION_LIFETIME": "0s"}, want: defaults},
+		{name: "secure auto", env: map[string]string{"SESSION_SECURE": "auto"}, want: defaults},
+		{name: "secure never", env: map[string]string{"SESSION_SECURE": "never"}, want: with(func(c *config) { c.secure = core.SecureNever })},
+		{name: "trust proxy false", env: map[string]string{"SESSION_TRUST_PROXY": "false"}, want: defaults},
+		{name: "trust proxy 1", env: map[string]string{"SESSION_TRUST_PROXY": "1"}, want: with(func(c *config) { c.trustProxy = true })},
+		{name: "metrics 1", env: map[string]string{"SESSION_METRICS": "1"}, want: with(func(c *config) { c.metrics = true })},
+		{name: "metrics false", env: map[string]string{"SESSION_METRICS": "false"}, want: defaults},
+		{name: "unknown store", env: map[string]string{"SESSION_STORE": "mongo"}, wantErr: `SESSION_STORE="mongo": want memory, redis or postgres`},
+		{name: "empty secret in list", env: map[string]string{"SESSION_SECRET": "a,,b"}, wantErr: "SESSION_SECRET: secret 2 of 3 is empty"},
+		{name: "bad idle timeout", env: map[string]string{"SESSION_IDLE_TIMEOUT": "10"}, wantErr: `SESSION_IDLE_TIMEOUT="10": want a Go duration`},
+		{name: "negative lifetime", env: map[string]string{"SESSION_LIFETIME": "-1h"}, wantErr: `SESSION_LIFETIME="-1h": want a Go duration`},
+		{name: "bad trust proxy", env: map[string]string{"SESSION_TRUST_PROXY": "yes"}, wantErr: `SESSION_TRUST_PROXY="yes": want true or false`},
+		{name: "bad metrics", env: map[string]string{"SESSION_METRICS": "on"}, wantErr: `SESSION_METRICS="on": want true or false`},
+		{name: "unknown secure mode", env: map[string]string{"SESSION_SECURE": "https"}, wantErr: `SESSION_SECURE="https": want auto, always or never`},
+		{name: "secure mode is lower case", env: map[string]string{"SESSION_SECURE": "Always"}, wantErr: `SESSION_SECURE="Always"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := loadConfig(func(k string) string { return tt.env[k] })
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("loadConfig(%v) error = %v; want one containing %q", tt.env, err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("loadConfig(%v) error = %v", tt.env, err)
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("loadConfig(%v) = %+v; want %+v", tt.env, got, tt.want)
+			}
+		})
+	}
+}

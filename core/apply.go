@@ -145,7 +145,12 @@ func (m *Manager) save(ctx context.Context, p *plan, res *outcome) error {
 	if vals == nil {
 		vals = map[string][]byte{}
 	}
-	rec := Record{Values: vals, Expiry: p.expiry}
+	rec := Record{Values: vals, Expiry: p.expiry, Owner: p.owner}
+	if p.bind {
+		if err := m.makeRoom(ctx, p); err != nil {
+			return err
+		}
+	}
 	err := m.store.Save(ctx, p.key, rec)
 	if errors.Is(err, ErrStoreFull) && p.makeRoom && res.retired == 0 {
 		if res.retired, err = m.retire(ctx, p.retired); err == nil {

@@ -10,14 +10,15 @@ type Capabilities uint8
 
 // The optional capabilities, one per interface.
 const (
-	CanPatch   Capabilities = 1 << iota // Patcher: atomic per-key patches
-	CanTouch                            // Toucher: expiry moves without a rewrite
-	CanIterate                          // Iterator: Range and Count
-	CanCleanup                          // Cleaner: on-demand expiry sweeps
-	CanPop                              // Popper: atomic get-and-delete of one value
+	CanPatch       Capabilities = 1 << iota // Patcher: atomic per-key patches
+	CanTouch                                // Toucher: expiry moves without a rewrite
+	CanIterate                              // Iterator: Range and Count
+	CanCleanup                              // Cleaner: on-demand expiry sweeps
+	CanPop                                  // Popper: atomic get-and-delete of one value
+	CanIndexOwners                          // OwnerIndex: an owner's sessions found without a scan
 )
 
-const allCapabilities = CanPatch | CanTouch | CanIterate | CanCleanup | CanPop
+const allCapabilities = CanPatch | CanTouch | CanIterate | CanCleanup | CanPop | CanIndexOwners
 
 // Has reports whether c includes every capability of want.
 func (c Capabilities) Has(want Capabilities) bool { return c&want == want }
@@ -25,7 +26,7 @@ func (c Capabilities) Has(want Capabilities) bool { return c&want == want }
 // String lists the capabilities, e.g. "Patch|Touch", or "none".
 func (c Capabilities) String() string {
 	var names []string
-	for i, n := range []string{"Patch", "Touch", "Iterate", "Cleanup", "Pop"} {
+	for i, n := range []string{"Patch", "Touch", "Iterate", "Cleanup", "Pop", "IndexOwners"} {
 		if c&(1<<i) != 0 {
 			names = append(names, n)
 		}
@@ -65,6 +66,9 @@ func implemented(s Store) Capabilities {
 	}
 	if _, ok := s.(Popper); ok {
 		c |= CanPop
+	}
+	if _, ok := s.(OwnerIndex); ok {
+		c |= CanIndexOwners
 	}
 	return c
 }

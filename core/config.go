@@ -133,6 +133,11 @@ type Config struct {
 	// defaults are DefaultLimits.
 	Limits Limits
 
+	// Owners configures per-owner sessions: a cap on each owner's
+	// sessions and what is recorded about the device. The zero value sets
+	// no cap and records the User-Agent but no IP. See Session.SetOwner.
+	Owners OwnerConfig
+
 	// AllowSharedCaching leaves alone the cache headers of responses whose
 	// handler used the session without changing the cookie. By default
 	// such a response is personal: it gets Vary: Cookie and, unless the
@@ -294,7 +299,7 @@ func invalid(format string, args ...any) error {
 // validate reports the first problem, checking fields in declaration
 // order so the same config always reports the same field.
 func (c Config) validate() error {
-	for _, check := range []func() error{c.validateSecrets, c.validateDurations, c.Cookie.validate, c.validateHeader} {
+	for _, check := range []func() error{c.validateSecrets, c.validateDurations, c.Cookie.validate, c.validateHeader, c.Owners.validate} {
 		if err := check(); err != nil {
 			return err
 		}

@@ -48,6 +48,29 @@ var (
 	// is reached and no expired session can be evicted.
 	ErrStoreFull = errors.New("sessionkit: memory store full")
 
+	// ErrInvalidOwner is kept by Session.SetOwner, and reported at the
+	// commit or by Session.Err, for an owner ID that is longer than
+	// MaxOwnerIDLen bytes, is not valid UTF-8 or holds a NUL.
+	ErrInvalidOwner = errors.New("sessionkit: invalid owner ID")
+
+	// ErrNoOwner is returned by the Session methods that act on the
+	// session's owner when the session is bound to no one.
+	ErrNoOwner = errors.New("sessionkit: session has no owner")
+
+	// ErrUnknownSession is returned by RevokeSession for a handle that
+	// names none of the owner's live sessions; nothing is revoked.
+	ErrUnknownSession = errors.New("sessionkit: no such session for this owner")
+
+	// ErrTooManySessions fails the commit that binds a session to an
+	// owner who already has OwnerConfig.MaxSessions sessions, under the
+	// RefuseNew policy. Nothing is saved.
+	ErrTooManySessions = errors.New("sessionkit: too many sessions for this owner")
+
+	// ErrNoOwnerIndex is returned by the operations that list an owner's
+	// sessions when the store can neither find them by owner (OwnerIndex)
+	// nor scan its records (Iterator).
+	ErrNoOwnerIndex = errors.New("sessionkit: store cannot list sessions by owner")
+
 	// ErrBadRecord is returned by DecodeRecord for bytes that are not a
 	// record.
 	ErrBadRecord = errors.New("sessionkit: malformed session record")

@@ -49,10 +49,16 @@ const (
 	// reported). A load failure the handler owned is not a commit
 	// failure.
 	EventCommitFailed
+	// EventRevoked (Reason: ReasonRevoked or ReasonEvicted): one of an
+	// owner's sessions was deleted by RevokeSession, RevokeOthers or
+	// RevokeOwner, or to keep the owner within OwnerConfig.MaxSessions.
+	// It is reported in the context of the request (or caller) that
+	// revoked, not of the revoked session.
+	EventRevoked
 )
 
 var eventKindNames = [...]string{"", "created", "loaded", "regenerated", "destroyed", "expired",
-	"cookie_rejected", "verified", "touched", "saved", "store_op", "commit_failed"}
+	"cookie_rejected", "verified", "touched", "saved", "store_op", "commit_failed", "revoked"}
 
 // String returns the kind's stable name, such as "cookie_rejected".
 func (k EventKind) String() string { return enumName(eventKindNames[:], "EventKind", k) }
@@ -80,9 +86,14 @@ const (
 	// ReasonAbsolute: the session outlived its lifetime (Config.Lifetime,
 	// Session.SetLifetime, or a lowered Config.MaxLifetime).
 	ReasonAbsolute
+	// ReasonRevoked: the session was revoked by its owner or an admin.
+	ReasonRevoked
+	// ReasonEvicted: the session was revoked to make room for a newer one
+	// of its owner, under OwnerConfig.MaxSessions with EvictOldest.
+	ReasonEvicted
 )
 
-var reasonNames = [...]string{"", "malformed", "bad_signature", "expired", "unknown_id", "idle", "absolute"}
+var reasonNames = [...]string{"", "malformed", "bad_signature", "expired", "unknown_id", "idle", "absolute", "revoked", "evicted"}
 
 // String returns the reason's stable name, such as "bad_signature".
 func (r Reason) String() string { return enumName(reasonNames[:], "Reason", r) }
@@ -100,9 +111,12 @@ const (
 	StorePatch
 	StoreTouch
 	StorePop
+	// StoreOwned is OwnerIndex.Owned, or the Iterator scan that stands in
+	// for it.
+	StoreOwned
 )
 
-var storeOpNames = [...]string{"", "load", "save", "delete", "patch", "touch", "pop"}
+var storeOpNames = [...]string{"", "load", "save", "delete", "patch", "touch", "pop", "owned"}
 
 // String returns the operation's stable name, such as "load".
 func (o StoreOp) String() string { return enumName(storeOpNames[:], "StoreOp", o) }

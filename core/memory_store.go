@@ -39,7 +39,11 @@ type MemoryStoreOptions struct {
 }
 
 // MemoryStore is the embedded store: an in-process, sharded map. It
-// implements Store, Patcher, Toucher, Popper, Iterator and Cleaner.
+// implements Store, Patcher, Toucher, Popper, Iterator, Cleaner and
+// OwnerIndex: an owner's sessions are found through a per-owner index in
+// time proportional to that owner's sessions, and the index drops a
+// session when it is deleted, swept, saved without its owner or found
+// expired by Owned.
 //
 // Sessions live in one process only and are lost on restart; use a shared
 // store such as Redis or PostgreSQL once the app runs on more than one
@@ -54,6 +58,7 @@ type MemoryStore struct {
 	stop     chan struct{}
 	done     chan struct{}
 	once     sync.Once
+	owners   [memShards]ownerShard
 }
 
 type memShard struct {
@@ -66,6 +71,15 @@ type memShard struct {
 type memRecord struct {
 	values map[string][]byte
 	expiry time.Time
+	owner  *Owner // nil: bound to no one; replaced, never mutated
+}
+
+func (r memRecord) record() Record {
+	rec := Record{Values: r.values, Expiry: r.expiry}
+	if r.owner != nil {
+		rec.Owner = *r.owner
+	}
+	return rec
 }
 
 // NewMemoryStore returns a MemoryStore and starts its sweeper.
@@ -73,6 +87,7 @@ func NewMemoryStore(opts MemoryStoreOptions) *MemoryStore {
 	s := &MemoryStore{seed: maphash.MakeSeed(), stop: make(chan struct{}), done: make(chan struct{})}
 	for i := range s.shards {
 		s.shards[i].recs = make(map[string]memRecord)
+		s.owners[i].keys = make(map[string]map[string]struct{})
 	}
 	switch {
 	case opts.MaxSessions > 0:
@@ -133,7 +148,7 @@ func (s *MemoryStore) Load(ctx context.Context, key string) (Record, bool, error
 	if !ok || !live(r, time.Now()) {
 		return Record{}, false, nil
 	}
-	return Record{Values: r.values, Expiry: r.expiry}, true, nil
+	return r.record(), true, nil
 }
 
 // Save implements Store.
@@ -164,7 +179,13 @@ func (s *MemoryStore) Save(ctx context.Context, key string, rec Record) error {
 			return ErrStoreFull
 		}
 	}
-	sh.recs[key] = memRecord{values: vals, expiry: rec.Expiry}
+	nr := memRecord{values: vals, expiry: rec.Expiry}
+	if rec.Owner.Bound() {
+		o := rec.Owner
+		nr.owner = &o
+	}
+	s.reindex(key, sh.recs[key].owner, nr.owner)
+	sh.recs[key] = nr
 	sh.mu.Unlock()
 	return nil
 }
@@ -189,7 +210,8 @@ func (s *MemoryStore) Delete(ctx context.Context, key string) error {
 	}
 	sh := s.shard(key)
 	sh.mu.Lock()
-	if _, ok := sh.recs[key]; ok {
+	if r, ok := sh.recs[key]; ok {
+		s.reindex(key, r.owner, nil)
 		delete(sh.recs, key)
 		s.n.Add(-1)
 	}
@@ -219,7 +241,7 @@ func (s *MemoryStore) Patch(ctx context.Context, key string, p Patch) (bool, err
 	for _, k := range p.Delete {
 		delete(vals, k)
 	}
-	sh.recs[key] = memRecord{values: vals, expiry: p.Expiry}
+	sh.recs[key] = memRecord{values: vals, expiry: p.Expiry, owner: seenNow(r.owner)}
 	return true, nil
 }
 
@@ -236,6 +258,7 @@ func (s *MemoryStore) Touch(ctx context.Context, key string, expiry time.Time) (
 		return false, nil
 	}
 	r.expiry = expiry
+	r.owner = seenNow(r.owner)
 	sh.recs[key] = r
 	return true, nil
 }
@@ -262,7 +285,7 @@ func (s *MemoryStore) Pop(ctx context.Context, key, name string) ([]byte, bool, 
 			vals[k] = val
 		}
 	}
-	sh.recs[key] = memRecord{values: vals, expiry: r.expiry}
+	sh.recs[key] = memRecord{values: vals, expiry: r.expiry, owner: seenNow(r.owner)}
 	return v, true, nil
 }
 
@@ -287,7 +310,7 @@ func (s *MemoryStore) Range(ctx context.Context, fn func(key string, rec Record)
 		}
 		sh.mu.RUnlock()
 		for _, e := range batch {
-			if !fn(e.k, Record{Values: e.r.values, Expiry: e.r.expiry}) {
+			if !fn(e.k, e.r.record()) {
 				return nil
 			}
 		}
@@ -325,6 +348,7 @@ func (s *MemoryStore) Cleanup(ctx context.Context) (int, error) {
 		sh.mu.Lock()
 		for k, r := range sh.recs {
 			if !live(r, now) {
+				s.reindex(k, r.owner, nil)
 				delete(sh.recs, k)
 				s.n.Add(-1)
 				n++

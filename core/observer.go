@@ -142,7 +142,9 @@ func (s *Session) observeCommit(ctx context.Context, p *plan, res outcome) {
 	case p.op == opTouch && res.written:
 		l.emit(ctx, Event{Kind: EventTouched, Outcome: OutcomeWritten})
 	case p.op == opSave && res.written:
-		l.emit(ctx, Event{Kind: p.saves})
+		if p.saves != 0 {
+			l.emit(ctx, Event{Kind: p.saves})
+		}
 		l.emit(ctx, Event{Kind: EventSaved, Size: s.st.measure()})
 	case p.op == opPatch && res.written:
 		l.emit(ctx, Event{Kind: EventSaved, Size: s.st.measure()})

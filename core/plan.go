@@ -32,7 +32,9 @@ type plan struct {
 	key    string
 	expiry time.Time
 	values map[string][]byte // opSave
-	saves  EventKind         // opSave: EventCreated or EventRegenerated
+	owner  Owner             // opSave: the binding saved with the record
+	bind   bool              // opSave: the binding is new, so the owner's cap applies
+	saves  EventKind         // opSave: EventCreated, EventRegenerated or EventSaved alone
 	patch  Patch             // opPatch
 	// bestEffort: a failing opTouch is logged, not returned. A throttled
 	// touch must not take down every page during a store outage.
@@ -64,7 +66,7 @@ func (st *state) plan(cfg *Config, now time.Time, touchPaused bool) plan {
 	switch {
 	case st.load == unloaded || (st.load == stored && !st.changes.dirty()):
 		st.planTouch(&p, cfg, now, touchPaused)
-	case st.load == fresh || st.changes.regenerated:
+	case st.load == fresh || st.changes.regenerated || st.changes.rebound():
 		st.planSave(&p, cfg, now)
 	default:
 		p.op, p.key, p.expiry = opPatch, st.key, st.expiry(cfg, now)
@@ -112,8 +114,15 @@ func (st *state) planSave(p *plan, cfg *Config, now time.Time) {
 		return
 	}
 	p.op, p.key, p.expiry, p.values = opSave, st.key, st.expiry(cfg, now), st.values
-	p.saves = EventCreated
-	if st.load != fresh {
+	if st.owner.Bound() {
+		p.owner = st.owner
+		p.owner.Created, p.owner.Ends, p.owner.Seen = st.ident.created, st.absolute(cfg), now
+		p.bind = st.changes.rebound() && cfg.Owners.MaxSessions > 0
+	}
+	switch {
+	case st.load == fresh:
+		p.saves = EventCreated
+	case st.changes.regenerated:
 		p.saves = EventRegenerated
 	}
 	p.makeRoom = st.changes.regenerated && len(st.retired) > 0
@@ -185,6 +194,7 @@ func (st *state) settle(p *plan, res outcome, now time.Time) (notice, error) {
 	n, res := st.settleTouch(p, res)
 	switch {
 	case res.err != nil && p.op == opSave && res.written:
+		st.owner, st.changes.ownerUndo = p.owner, nil
 		st.savedButNotRetired()
 		return n, res.err
 	case res.err != nil:
@@ -197,6 +207,10 @@ func (st *state) settle(p *plan, res outcome, now time.Time) (notice, error) {
 		return n, p.lost
 	}
 	st.changes.meta, st.changes.regenerated, st.changes.undo, st.changes.metaUndo = false, false, nil, nil
+	st.changes.ownerUndo = nil
+	if p.op == opSave {
+		st.owner = p.owner
+	}
 	clear(st.changes.set)
 	clear(st.changes.del)
 	if p.op == opSave {

@@ -14,15 +14,48 @@ import (
 type wireRecord struct {
 	Expiry int64                      `json:"e"`
 	Values map[string]json.RawMessage `json:"v"`
+	Owner  *wireOwner                 `json:"o,omitempty"`
+}
+
+// wireOwner is Owner in a record blob, times in Unix milliseconds.
+type wireOwner struct {
+	ID        string `json:"id"`
+	Created   int64  `json:"c,omitempty"`
+	Ends      int64  `json:"n,omitempty"`
+	Seen      int64  `json:"s,omitempty"`
+	UserAgent string `json:"ua,omitempty"`
+	IP        string `json:"ip,omitempty"`
+}
+
+func unixMilli(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+func fromMilli(ms int64) time.Time {
+	if ms == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(ms)
+}
+
+func (o *wireOwner) owner() Owner {
+	if o == nil {
+		return Owner{}
+	}
+	return Owner{ID: o.ID, Created: fromMilli(o.Created), Ends: fromMilli(o.Ends), Seen: fromMilli(o.Seen), UserAgent: o.UserAgent, IP: o.IP}
 }
 
 // EncodeRecord encodes rec as one JSON document, for stores that keep a
-// session as a single blob. Every value must already be valid JSON, as the
+// session as a single blob. The Owner goes with it, times to the
+// millisecond. Every value must already be valid JSON, as the
 // manager guarantees.
 func EncodeRecord(rec Record) ([]byte, error) {
-	w := wireRecord{Values: make(map[string]json.RawMessage, len(rec.Values))}
-	if !rec.Expiry.IsZero() {
-		w.Expiry = rec.Expiry.UnixMilli()
+	w := wireRecord{Values: make(map[string]json.RawMessage, len(rec.Values)), Expiry: unixMilli(rec.Expiry)}
+	if o := rec.Owner; o.Bound() {
+		w.Owner = &wireOwner{ID: o.ID, Created: unixMilli(o.Created), Ends: unixMilli(o.Ends), Seen: unixMilli(o.Seen), UserAgent: o.UserAgent, IP: o.IP}
 	}
 	for k, v := range rec.Values {
 		if !json.Valid(v) {
@@ -65,14 +98,17 @@ func decodeRecord(dec *json.Decoder) (Record, error) {
 			if err := dec.Decode(&ms); err != nil {
 				return rec, err
 			}
-			rec.Expiry = time.Time{}
-			if ms != 0 {
-				rec.Expiry = time.UnixMilli(ms)
-			}
+			rec.Expiry = fromMilli(ms)
 		case "v":
 			if rec.Values, err = decodeValues(dec); err != nil {
 				return rec, err
 			}
+		case "o":
+			var o *wireOwner
+			if err := dec.Decode(&o); err != nil {
+				return rec, err
+			}
+			rec.Owner = o.owner()
 		default:
 			var skip json.RawMessage
 			if err := dec.Decode(&skip); err != nil {

@@ -82,6 +82,7 @@ func (s *Session) fetch(ctx context.Context) {
 			s.st.load, s.st.loadErr = failed, fmt.Errorf("%w: %w", ErrLoad, err)
 		case found && (rec.Expiry.IsZero() || time.Now().Before(rec.Expiry)):
 			s.st.load, s.st.values, s.st.owned, s.st.size = stored, rec.Values, false, -1
+			s.st.owner = rec.Owner
 			if s.m.obs != nil {
 				s.m.store.emit(ctx, Event{Kind: EventLoaded})
 			}
@@ -111,6 +112,7 @@ func (st *state) startFresh(now time.Time) {
 	st.ident = identity{created: now, touched: now}
 	st.key = ""
 	st.values, st.owned, st.size = nil, false, 0
+	st.owner = Owner{}
 	st.changes = changes{}
 	if st.cookie == cookieIssue {
 		st.cookie = cookieKeep
@@ -334,6 +336,9 @@ func (s *Session) Reload(ctx context.Context) error {
 	}
 	if u := st.changes.metaUndo; u != nil {
 		st.ident.lifetime, st.ident.persist = u.lifetime, u.persist
+	}
+	if u := st.changes.ownerUndo; u != nil {
+		st.owner = *u
 	}
 	st.changes = changes{}
 	st.values, st.owned, st.size = nil, false, 0

@@ -105,6 +105,7 @@ type changes struct {
 	regenerated bool // the session moved to a new ID: saved whole
 	undo        *regenUndo
 	metaUndo    *metaUndo
+	ownerUndo   *Owner // the binding before SetOwner changed it: saved whole
 }
 
 // metaUndo is what Reload needs to take back an uncommitted SetLifetime
@@ -129,8 +130,11 @@ func (st *state) changeMeta(lifetime time.Duration, persist persistence) {
 
 // dirty reports whether anything must be written.
 func (c *changes) dirty() bool {
-	return len(c.set) > 0 || len(c.del) > 0 || c.regenerated || c.meta
+	return len(c.set) > 0 || len(c.del) > 0 || c.regenerated || c.meta || c.ownerUndo != nil
 }
+
+// rebound reports whether SetOwner changed the binding.
+func (c *changes) rebound() bool { return c.ownerUndo != nil }
 
 // regenUndo is what Reload needs to take back an uncommitted Regenerate.
 type regenUndo struct {
@@ -182,6 +186,7 @@ type state struct {
 	key     string // store key of ident.id; "" until an ID is assigned
 	values  map[string][]byte
 	owned   bool // values is a private copy, safe to modify
+	owner   Owner
 	changes changes
 
 	retired []string // records to delete at commit

@@ -17,6 +17,12 @@ type Record struct {
 	// sets it; stores only enforce it. A store may treat a zero Expiry as
 	// "never expires" or reject it.
 	Expiry time.Time
+
+	// Owner is who the session belongs to (see Session.SetOwner); zero
+	// for a session bound to no one. Every store keeps it with the record
+	// and returns it from Load and Range; Patch and Touch leave it as it
+	// is but for Owner.Seen.
+	Owner Owner
 }
 
 // Store is the contract every session store satisfies. Keys are derived by

@@ -19,7 +19,9 @@ type layer struct {
 	timeout time.Duration
 	patcher Patcher
 	toucher Toucher
-	popper  Popper   // nil: Key.Pop is atomic within the request only
+	popper  Popper // nil: Key.Pop is atomic within the request only
+	owners  OwnerIndex
+	ranger  Iterator // for owner listings without an OwnerIndex
 	obs     Observer // nil: no events, and no clock read around calls
 	kind    string   // the store's kind, for events and logs
 }
@@ -38,6 +40,12 @@ func newLayer(s Store, timeout time.Duration, obs Observer) (*layer, error) {
 	}
 	if caps.Has(CanPop) {
 		l.popper = s.(Popper)
+	}
+	if caps.Has(CanIndexOwners) {
+		l.owners = s.(OwnerIndex)
+	}
+	if caps.Has(CanIterate) {
+		l.ranger = s.(Iterator)
 	}
 	return l, nil
 }
@@ -120,6 +128,39 @@ func (l *layer) Pop(ctx context.Context, key, name string) ([]byte, bool, error)
 	return v, found, l.done(ctx, StorePop, start, found, err)
 }
 
+// Owned lists owner's live records through the store's OwnerIndex or,
+// without one, a scan of every record with Range, all within one
+// StoreTimeout.
+func (l *layer) Owned(ctx context.Context, owner string) ([]OwnedRecord, error) {
+	if l.owners == nil && l.ranger == nil {
+		return nil, fmt.Errorf("%w: %s implements neither core.OwnerIndex nor core.Iterator", ErrNoOwnerIndex, l.kind)
+	}
+	bctx, cancel := l.bound(ctx)
+	defer cancel()
+	start := l.clock()
+	var recs []OwnedRecord
+	var err error
+	if l.owners != nil {
+		recs, err = l.owners.Owned(bctx, owner)
+	} else {
+		recs, err = scanOwned(bctx, l.ranger, owner)
+	}
+	return recs, l.done(ctx, StoreOwned, start, true, err)
+}
+
+// scanOwned finds owner's live records by visiting every record.
+func scanOwned(ctx context.Context, it Iterator, owner string) ([]OwnedRecord, error) {
+	var recs []OwnedRecord
+	now := time.Now()
+	err := it.Range(ctx, func(key string, rec Record) bool {
+		if rec.Owner.ID == owner && (rec.Expiry.IsZero() || now.Before(rec.Expiry)) {
+			recs = append(recs, OwnedRecord{Key: key, Expiry: rec.Expiry, Owner: rec.Owner})
+		}
+		return true
+	})
+	return recs, err
+}
+
 // clock reads the time a store call starts, only for an observer.
 func (l *layer) clock() time.Time {
 	if l.obs == nil {
@@ -191,7 +232,11 @@ func emulatePatch(ctx context.Context, s Store, key string, p Patch) (bool, erro
 	for _, k := range p.Delete {
 		delete(vals, k)
 	}
-	return true, s.Save(ctx, key, Record{Values: vals, Expiry: p.Expiry})
+	owner := rec.Owner
+	if owner.Bound() {
+		owner.Seen = time.Now()
+	}
+	return true, s.Save(ctx, key, Record{Values: vals, Expiry: p.Expiry, Owner: owner})
 }
 
 // errUnsupported is returned by a StoreWrapper method whose capability the

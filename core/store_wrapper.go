@@ -107,6 +107,14 @@ func (w StoreWrapper) Cleanup(ctx context.Context) (int, error) {
 	return 0, w.unsupported("Cleanup")
 }
 
+// Owned implements OwnerIndex when the wrapped store does.
+func (w StoreWrapper) Owned(ctx context.Context, owner string) ([]OwnedRecord, error) {
+	if o, ok := w.next.(OwnerIndex); ok && w.caps.Has(CanIndexOwners) {
+		return o.Owned(ctx, owner)
+	}
+	return nil, w.unsupported("Owned")
+}
+
 func (w StoreWrapper) unsupported(method string) error {
 	return fmt.Errorf("sessionkit: %T has no %s: %w", w.next, method, errUnsupported)
 }

@@ -59,6 +59,6 @@ func ExampleStoreWrapper() {
 	}
 	fmt.Println("patches:", store.patches.Load())
 	// Output:
-	// capabilities: Patch|Touch|Iterate|Cleanup|Pop
+	// capabilities: Patch|Touch|Iterate|Cleanup|Pop|IndexOwners
 	// patches: 2
 }

@@ -137,8 +137,8 @@ func TestStoreWrapperKeepsCapabilities(t *testing.T) {
 	t.Parallel()
 	mem := newMemoryStore(t)
 	all := core.CapabilitiesOf(mem)
-	if all != core.CanPatch|core.CanTouch|core.CanIterate|core.CanCleanup|core.CanPop {
-		t.Fatalf("CapabilitiesOf(MemoryStore) = %v; want Patch|Touch|Iterate|Cleanup|Pop", all)
+	if all != core.CanPatch|core.CanTouch|core.CanIterate|core.CanCleanup|core.CanPop|core.CanIndexOwners {
+		t.Fatalf("CapabilitiesOf(MemoryStore) = %v; want Patch|Touch|Iterate|Cleanup|Pop|IndexOwners", all)
 	}
 	tests := []struct {
 		name  string

@@ -23,13 +23,16 @@
 // A request that never uses its session, or commits nothing, gets
 // neither. Each store call is a child span of the phase it belongs to,
 // timed as the call was: session.store.load, session.store.save,
-// session.store.delete, session.store.patch, session.store.touch and
-// session.store.pop. A failed phase or store call has an error status and
+// session.store.delete, session.store.patch, session.store.touch,
+// session.store.pop and session.store.owned (listing an owner's sessions,
+// a child of the request's span when a handler lists or revokes). A
+// failed phase or store call has an error status and
 // the error recorded. The other events are span events on the span
 // current when they happen: session.cookie_rejected, session.expired
 // (with sessionkit.reason), session.verified (with
 // sessionkit.secret.index), session.loaded, session.created,
-// session.regenerated, session.destroyed, session.saved (with
+// session.regenerated, session.destroyed, session.revoked (with
+// sessionkit.reason), session.saved (with
 // sessionkit.session.size), session.touched (with sessionkit.outcome) and
 // session.commit_failed (with exception.message).
 //
@@ -57,6 +60,7 @@
 //	                                                             expired, unknown_id
 //	sessionkit.secret.verified       counter                     sessionkit.secret.index: 0, 1, ...                 sessionkit_secret_verified_total
 //	sessionkit.touches               counter                     sessionkit.outcome: written, throttled             sessionkit_touches_total
+//	sessionkit.sessions.revoked      counter                     sessionkit.reason: revoked, evicted                sessionkit_sessions_revoked_total
 //	sessionkit.session.size          histogram, By                                                                  sessionkit_session_size_bytes_bucket, _sum, _count
 //	sessionkit.sessions.active       observable gauge (WithStore)                                                   sessionkit_sessions_active
 //

@@ -3,6 +3,7 @@ package sessionotel_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -142,7 +143,7 @@ func traced(tp trace.TracerProvider, h http.Handler) http.Handler {
 // route is one route of the test apps: each one session operation.
 type route struct {
 	method, path string
-	do           func(s *core.Session, param func(string) string) string
+	do           func(ctx context.Context, s *core.Session, param func(string) string) string
 }
 
 var (
@@ -151,16 +152,31 @@ var (
 )
 
 var routes = []route{
-	{http.MethodPost, "/set/{v}", func(s *core.Session, p func(string) string) string { keyK.Set(s, p("v")); return "ok" }},
-	{http.MethodGet, "/get", func(s *core.Session, _ func(string) string) string { return keyK.Get(s) }},
-	{http.MethodPost, "/login", func(s *core.Session, _ func(string) string) string {
+	{http.MethodPost, "/set/{v}", func(_ context.Context, s *core.Session, p func(string) string) string {
+		keyK.Set(s, p("v"))
+		return "ok"
+	}},
+	{http.MethodGet, "/get", func(_ context.Context, s *core.Session, _ func(string) string) string { return keyK.Get(s) }},
+	{http.MethodPost, "/login", func(_ context.Context, s *core.Session, _ func(string) string) string {
 		s.Regenerate()
 		user.Set(s, "ann")
 		return "ok"
 	}},
-	{http.MethodPost, "/logout", func(s *core.Session, _ func(string) string) string { s.Destroy(); return "ok" }},
-	{http.MethodGet, "/none", func(*core.Session, func(string) string) string { return "ok" }},
-	{http.MethodGet, "/id", func(s *core.Session, _ func(string) string) string { return s.ID() }},
+	{http.MethodPost, "/logout", func(_ context.Context, s *core.Session, _ func(string) string) string { s.Destroy(); return "ok" }},
+	{http.MethodGet, "/none", func(context.Context, *core.Session, func(string) string) string { return "ok" }},
+	{http.MethodGet, "/id", func(_ context.Context, s *core.Session, _ func(string) string) string { return s.ID() }},
+	{http.MethodPost, "/bind/{u}", func(_ context.Context, s *core.Session, p func(string) string) string {
+		s.Regenerate()
+		s.SetOwner(p("u"))
+		return "ok"
+	}},
+	{http.MethodPost, "/revoke-others", func(ctx context.Context, s *core.Session, _ func(string) string) string {
+		n, err := s.RevokeOthers(ctx)
+		if err != nil {
+			return "error"
+		}
+		return fmt.Sprint(n)
+	}},
 }
 
 // adapter is one framework's app: routes on the manager.
@@ -174,7 +190,7 @@ var adapters = []adapter{
 		mux := http.NewServeMux()
 		for _, rt := range routes {
 			mux.HandleFunc(rt.method+" "+rt.path, func(w http.ResponseWriter, r *http.Request) {
-				io.WriteString(w, rt.do(core.FromRequest(r), r.PathValue))
+				io.WriteString(w, rt.do(r.Context(), core.FromRequest(r), r.PathValue))
 			})
 		}
 		return m.Handler(mux)
@@ -184,7 +200,7 @@ var adapters = []adapter{
 		r.Use(chisession.Middleware(m))
 		for _, rt := range routes {
 			r.MethodFunc(rt.method, rt.path, func(w http.ResponseWriter, r *http.Request) {
-				io.WriteString(w, rt.do(chisession.Get(r), func(k string) string { return chi.URLParam(r, k) }))
+				io.WriteString(w, rt.do(r.Context(), chisession.Get(r), func(k string) string { return chi.URLParam(r, k) }))
 			})
 		}
 		return r

@@ -24,9 +24,9 @@ const (
 
 // The number of values of core's enums, with room for the zero value.
 const (
-	nOps      = int(core.StorePop) + 1
+	nOps      = int(core.StoreOwned) + 1
 	nOutcomes = int(core.OutcomeThrottled) + 1
-	nReasons  = int(core.ReasonAbsolute) + 1
+	nReasons  = int(core.ReasonEvicted) + 1
 	// secrets with a cached attribute set; a higher index builds its own.
 	nSecrets = 4
 )
@@ -51,6 +51,7 @@ type instruments struct {
 	rejected      metric.Int64Counter
 	verified      metric.Int64Counter
 	touches       metric.Int64Counter
+	revoked       metric.Int64Counter
 	size          metric.Int64Histogram
 
 	byOpOutcome [nOps][nOutcomes]metric.MeasurementOption
@@ -84,6 +85,7 @@ func newInstruments(meter metric.Meter) *instruments {
 	in.rejected = counter("sessionkit.cookies.rejected", "{cookie}", "Session tokens not accepted, by reason.")
 	in.verified = counter("sessionkit.secret.verified", "{cookie}", "Session tokens verified, by the index of the secret that verified them.")
 	in.touches = counter("sessionkit.touches", "{touch}", "Idle touches, written or throttled.")
+	in.revoked = counter("sessionkit.sessions.revoked", "{session}", "Sessions revoked through their owner, by reason: revoked or evicted.")
 	if err := errors.Join(errs...); err != nil {
 		otel.Handle(fmt.Errorf("sessionotel: creating instruments: %w", err))
 	}
@@ -138,6 +140,8 @@ func (in *instruments) record(ctx context.Context, e core.Event) {
 		in.touches.Add(ctx, 1, in.byOutcome[index(e.Outcome, nOutcomes)])
 	case core.EventSaved:
 		in.size.Record(ctx, int64(e.Size))
+	case core.EventRevoked:
+		in.revoked.Add(ctx, 1, in.byReason[index(e.Reason, nReasons)])
 	}
 }
 

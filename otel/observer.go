@@ -41,8 +41,8 @@ func New(opts ...Option) *Observer {
 // The span and span-event names, by core's enum values, built once.
 var (
 	phaseNames = names("session.", core.PhaseCommit)
-	storeNames = names("session.store.", core.StorePop)
-	eventNames = names("session.", core.EventCommitFailed)
+	storeNames = names("session.store.", core.StoreOwned)
+	eventNames = names("session.", core.EventRevoked)
 )
 
 func names[T interface {
@@ -140,7 +140,7 @@ func (o *Observer) storeSpan(ctx context.Context, e core.Event) {
 // eventAttrs are the attributes of an event's span event.
 func eventAttrs(e core.Event) []attribute.KeyValue {
 	switch e.Kind {
-	case core.EventCookieRejected, core.EventExpired:
+	case core.EventCookieRejected, core.EventExpired, core.EventRevoked:
 		return []attribute.KeyValue{keyReason.String(e.Reason.String())}
 	case core.EventVerified:
 		return []attribute.KeyValue{keySecretIndex.Int(e.Secret)}

@@ -69,6 +69,7 @@ func TestRequestSequences(t *testing.T) {
 		{"idle touches and expiry", idleTouchesAndExpiry},
 		{"active sessions", activeSessions},
 		{"filter", filtered},
+		{"revoke others", revokeOthers},
 	}
 	for _, ad := range adapters {
 		for _, sc := range scenarios {
@@ -81,6 +82,30 @@ func TestRequestSequences(t *testing.T) {
 		}
 	}
 }
+
+func revokeOthers(e env) {
+	m, c := e.start(core.Config{})
+	for range 2 {
+		_, other := e.start(core.Config{Store: m.Store(), Observer: noObserver{}})
+		other.do("POST /bind/ann")
+	}
+	c.do("POST /bind/ann")
+	if status, body := c.do("POST /revoke-others"); body != "2" {
+		e.t.Fatalf("POST /revoke-others = %d %q; want 2", status, body)
+	}
+	rm := e.tm.collect(e.t)
+	e.want("sessions.revoked{revoked}", count(e.t, rm, "sessionkit.sessions.revoked", keyReason.String("revoked")), 2)
+	e.want("store.duration{owned, ok}", count(e.t, rm, "sessionkit.store.duration", keyOperation.String("owned"), keyOutcome.String("ok")), 1)
+	spans := e.tm.spans.Ended()
+	req := requestSpan(e.t, spans, "POST /revoke-others")
+	e.want("POST /revoke-others's span events", eventNames(req), []string{"session.verified", "session.revoked", "session.revoked"})
+	e.want("its reason", eventAttr(req, "session.revoked", keyReason).Emit(), "revoked")
+}
+
+// noObserver observes nothing, for the other devices of a scenario.
+type noObserver struct{}
+
+func (noObserver) Observe(context.Context, core.Event) {}
 
 func forgedCookie(e env) {
 	_, c := e.start(core.Config{})
@@ -401,6 +426,10 @@ func TestMetricNamesAndKinds(t *testing.T) {
 		c.do("POST /set/b")
 		time.Sleep(11 * time.Minute)
 		c.do("GET /get")
+		c.do("POST /bind/ann")
+		_, other := e.start(core.Config{Store: st, Observer: noObserver{}})
+		other.do("POST /bind/ann")
+		c.do("POST /revoke-others")
 		want := map[string]string{
 			"sessionkit.store.duration":       "Histogram[float64] s",
 			"sessionkit.session.size":         "Histogram[int64] By",
@@ -411,6 +440,7 @@ func TestMetricNamesAndKinds(t *testing.T) {
 			"sessionkit.cookies.rejected":     "Sum[int64] {cookie}",
 			"sessionkit.secret.verified":      "Sum[int64] {cookie}",
 			"sessionkit.touches":              "Sum[int64] {touch}",
+			"sessionkit.sessions.revoked":     "Sum[int64] {session}",
 			"sessionkit.sessions.active":      "Gauge[int64] {session}",
 		}
 		got := map[string]string{}

@@ -122,6 +122,17 @@ func newApp(t *testing.T, env *adaptertest.Env) http.Handler {
 			json.NewEncoder(w).Encode(chisession.FromContext(r.Context()).Keys())
 		})
 		r.Post("/login/{user}", login)
+		r.Post("/owner/login/{user}", func(w http.ResponseWriter, r *http.Request) {
+			adaptertest.OwnerLogin(w, chisession.Get(r), chi.URLParam(r, "user"))
+		})
+		r.Get("/owner/me", func(w http.ResponseWriter, r *http.Request) { adaptertest.OwnerMe(w, chisession.Get(r)) })
+		r.Get("/owner/sessions", func(w http.ResponseWriter, r *http.Request) { adaptertest.OwnerList(w, r, chisession.Get(r)) })
+		r.Post("/owner/revoke/{handle}", func(w http.ResponseWriter, r *http.Request) {
+			adaptertest.OwnerRevoke(w, r, chisession.Get(r), chi.URLParam(r, "handle"))
+		})
+		r.Post("/owner/revoke-others", func(w http.ResponseWriter, r *http.Request) {
+			adaptertest.OwnerRevokeOthers(w, r, chisession.Get(r))
+		})
 		r.Post("/logout", func(w http.ResponseWriter, r *http.Request) {
 			chisession.Get(r).Destroy()
 			io.WriteString(w, "ok")

@@ -139,6 +139,23 @@ func newApp(t *testing.T, env *adaptertest.Env) http.Handler {
 	g.POST("/admin/set/:key/:value", func(c *echo.Context) error { return set(echosession.GetFor(c, env.Admin), c) })
 	g.GET("/keys", func(c *echo.Context) error { return c.JSON(http.StatusOK, echosession.Get(c).Keys()) })
 	g.POST("/login/:user", login)
+	g.POST("/owner/login/:user", func(c *echo.Context) error {
+		adaptertest.OwnerLogin(c.Response(), echosession.Get(c), c.Param("user"))
+		return nil
+	})
+	g.GET("/owner/me", func(c *echo.Context) error { adaptertest.OwnerMe(c.Response(), echosession.Get(c)); return nil })
+	g.GET("/owner/sessions", func(c *echo.Context) error {
+		adaptertest.OwnerList(c.Response(), c.Request(), echosession.Get(c))
+		return nil
+	})
+	g.POST("/owner/revoke/:handle", func(c *echo.Context) error {
+		adaptertest.OwnerRevoke(c.Response(), c.Request(), echosession.Get(c), c.Param("handle"))
+		return nil
+	})
+	g.POST("/owner/revoke-others", func(c *echo.Context) error {
+		adaptertest.OwnerRevokeOthers(c.Response(), c.Request(), echosession.Get(c))
+		return nil
+	})
 	g.POST("/logout", func(c *echo.Context) error {
 		echosession.Get(c).Destroy()
 		return c.String(http.StatusOK, "ok")

@@ -89,6 +89,13 @@ func newApp(t *testing.T, env *adaptertest.Env) http.Handler {
 	g.POST("/admin/set/:key/:value", func(c *gin.Context) { set(ginsession.GetFor(c, env.Admin), c) })
 	g.GET("/keys", func(c *gin.Context) { c.JSON(http.StatusOK, ginsession.Get(c).Keys()) })
 	g.POST("/login/:user", login)
+	g.POST("/owner/login/:user", func(c *gin.Context) { adaptertest.OwnerLogin(c.Writer, ginsession.Get(c), c.Param("user")) })
+	g.GET("/owner/me", func(c *gin.Context) { adaptertest.OwnerMe(c.Writer, ginsession.Get(c)) })
+	g.GET("/owner/sessions", func(c *gin.Context) { adaptertest.OwnerList(c.Writer, c.Request, ginsession.Get(c)) })
+	g.POST("/owner/revoke/:handle", func(c *gin.Context) {
+		adaptertest.OwnerRevoke(c.Writer, c.Request, ginsession.Get(c), c.Param("handle"))
+	})
+	g.POST("/owner/revoke-others", func(c *gin.Context) { adaptertest.OwnerRevokeOthers(c.Writer, c.Request, ginsession.Get(c)) })
 	g.POST("/logout", func(c *gin.Context) {
 		ginsession.Get(c).Destroy()
 		c.String(http.StatusOK, "ok")

@@ -119,6 +119,12 @@ func Run(t *testing.T, a Adapter) {
 		{"LoadFailure", testLoadFailure},
 		{"TwoManagers", testTwoManagers},
 		{"NoMiddleware", testNoSession},
+		{"OwnerSessionsListed", testOwnerListing},
+		{"OwnerRevokeOne", testOwnerRevoke},
+		{"OwnerRevokeOthers", testOwnerRevokeOthers},
+		{"OwnerForeignHandleRevokesNothing", testOwnerForeignHandle},
+		{"OwnerCap", testOwnerCap},
+		{"OwnerBindingSurvivesRegenerate", testOwnerLifecycle},
 	}
 	for _, sc := range scenarios {
 		t.Run(sc.name, func(t *testing.T) {

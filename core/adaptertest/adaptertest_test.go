@@ -79,6 +79,19 @@ func newApp(t *testing.T, env *adaptertest.Env) http.Handler {
 		json.NewEncoder(w).Encode(core.FromRequest(r).Keys())
 	})
 	sess.HandleFunc("POST /login/{user}", login)
+	sess.HandleFunc("POST /owner/login/{user}", func(w http.ResponseWriter, r *http.Request) {
+		adaptertest.OwnerLogin(w, core.FromRequest(r), r.PathValue("user"))
+	})
+	sess.HandleFunc("GET /owner/me", func(w http.ResponseWriter, r *http.Request) { adaptertest.OwnerMe(w, core.FromRequest(r)) })
+	sess.HandleFunc("GET /owner/sessions", func(w http.ResponseWriter, r *http.Request) {
+		adaptertest.OwnerList(w, r, core.FromRequest(r))
+	})
+	sess.HandleFunc("POST /owner/revoke/{handle}", func(w http.ResponseWriter, r *http.Request) {
+		adaptertest.OwnerRevoke(w, r, core.FromRequest(r), r.PathValue("handle"))
+	})
+	sess.HandleFunc("POST /owner/revoke-others", func(w http.ResponseWriter, r *http.Request) {
+		adaptertest.OwnerRevokeOthers(w, r, core.FromRequest(r))
+	})
 	sess.HandleFunc("POST /logout", func(w http.ResponseWriter, r *http.Request) {
 		core.FromRequest(r).Destroy()
 		fmt.Fprint(w, "ok")

@@ -57,6 +57,13 @@ func newClient(t testing.TB, rawURL string, tr http.RoundTripper, timeout time.D
 	}
 }
 
+// Fresh returns another client of the same server with an empty cookie
+// jar: a second browser, or a second device of one user.
+func (c *Client) Fresh() *Client {
+	c.t.Helper()
+	return newClient(c.t, c.base.String(), c.hc.Transport, c.hc.Timeout)
+}
+
 // handlerTransport serves each request by calling h in-process.
 type handlerTransport struct{ h http.Handler }
 

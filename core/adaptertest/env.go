@@ -33,6 +33,8 @@ type Options struct {
 	// Header is the User manager's Config.Header; the Admin manager keeps
 	// cookies only.
 	Header string
+	// Owners is both managers' Config.Owners.
+	Owners core.OwnerConfig
 }
 
 // Env is what an app under test is built from: two managers sharing one
@@ -81,6 +83,7 @@ func NewEnv(t testing.TB, opts Options) *Env {
 			Limits:             opts.Limits,
 			AllowSharedCaching: opts.AllowSharedCaching,
 			Header:             header,
+			Owners:             opts.Owners,
 			Cookie:             core.CookieConfig{Name: name},
 			IDGenerator:        e.newID,
 			Logger:             logger,

@@ -26,12 +26,13 @@ const (
 	OpDelete
 	OpPatch
 	OpTouch
+	OpOwned
 
 	// OpAll is every method.
-	OpAll = OpLoad | OpSave | OpDelete | OpPatch | OpTouch
+	OpAll = OpLoad | OpSave | OpDelete | OpPatch | OpTouch | OpOwned
 )
 
-// Store is a real core.Store (and Patcher and Toucher) backed by a
+// Store is a real core.Store (and Patcher, Toucher and OwnerIndex) backed by a
 // core.MemoryStore. It counts every call it receives and, for the methods
 // set to fail, returns ErrStoreDown instead of delegating.
 type Store struct {
@@ -119,4 +120,12 @@ func (s *Store) Touch(ctx context.Context, key string, expiry time.Time) (bool, 
 		return false, err
 	}
 	return s.mem.Touch(ctx, key, expiry)
+}
+
+// Owned implements core.OwnerIndex.
+func (s *Store) Owned(ctx context.Context, owner string) ([]core.OwnedRecord, error) {
+	if err := s.enter(OpOwned); err != nil {
+		return nil, err
+	}
+	return any(s.mem).(core.OwnerIndex).Owned(ctx, owner)
 }

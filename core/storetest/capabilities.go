@@ -35,9 +35,11 @@ var capabilities = []struct {
 		"the backend must remove expired records itself; the manager does not need Cleanup"},
 	{core.CanPop, "core.Popper", is[core.Popper],
 		"Key.Pop is atomic within one request only, so concurrent requests may each see a flash message"},
+	{core.CanIndexOwners, "core.OwnerIndex", is[core.OwnerIndex],
+		"the manager lists an owner's sessions by scanning every session through Iterator (O(all sessions)), or, without Iterator, fails with ErrNoOwnerIndex"},
 }
 
-const knownCapabilities = core.CanPatch | core.CanTouch | core.CanIterate | core.CanCleanup | core.CanPop
+const knownCapabilities = core.CanPatch | core.CanTouch | core.CanIterate | core.CanCleanup | core.CanPop | core.CanIndexOwners
 
 func is[I any](s core.Store) bool {
 	_, ok := s.(I)

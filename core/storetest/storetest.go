@@ -78,6 +78,8 @@ func Run(t *testing.T, s core.Store) {
 		{"Pop", testPop},
 		{"PopConcurrent", testPopConcurrent},
 		{"ManagerOverHTTP", testManager},
+		{"ManagerOwners", testManagerOwners},
+		{"ManagerOwnersConcurrent", testManagerOwnersConcurrent},
 	}
 	// The checks run at once, as a store's users do. They are not parallel
 	// subtests: those would each hold one of go test's -parallel slots

@@ -1,0 +1,179 @@
+package core
+
+import (
+	"cmp"
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// OwnedSession is one of an owner's live sessions, as OwnerSessions lists
+// it: what a "your devices" page shows. It holds no session ID.
+type OwnedSession struct {
+	// Handle names the session for RevokeSession. It is derived from the
+	// session's store key by a one-way hash: it is not the session ID, it
+	// is not a cookie, and no cookie can be made from it. It stays the
+	// same for the life of the session's ID (a Regenerate changes it).
+	Handle string
+	// Current is true for the session of the request that listed.
+	Current bool
+	// Created is when the session started: its login (the Regenerate
+	// that precedes SetOwner) or, without one, its creation.
+	Created time.Time
+	// LastSeen is when the session was last active, as the store
+	// recorded it: its last change or idle touch (Owner.Seen). With
+	// Config.IdleTimeout a session in use is touched once per
+	// TouchInterval, so LastSeen is at most that stale; without idle
+	// expiry a session that is only read keeps the time of its last
+	// change.
+	LastSeen time.Time
+	// Expires is when the session ends if it stays idle.
+	Expires time.Time
+	// UserAgent is the User-Agent the session was bound with.
+	UserAgent string
+	// IP is the client address the session was bound with, only with
+	// OwnerConfig.ClientIP; "" otherwise.
+	IP string
+}
+
+// handleOf derives a session's public handle from its store key, which
+// is itself a hash of the ID: 128 bits, base64url.
+func handleOf(key string) string {
+	sum := sha256.Sum256([]byte("sessionkit/handle\x00" + key))
+	return base64.RawURLEncoding.EncodeToString(sum[:16])
+}
+
+// OwnerSessions lists owner's live sessions, newest first: for an admin
+// page, or a support tool. It costs one store call on a store with an
+// OwnerIndex (the Redis, PostgreSQL and memory stores), and a scan of
+// every session on a store that can only iterate (see ErrNoOwnerIndex).
+// Expired and revoked sessions are never listed.
+func (m *Manager) OwnerSessions(ctx context.Context, owner string) ([]OwnedSession, error) {
+	recs, err := m.ownedRecords(ctx, owner)
+	if err != nil {
+		return nil, err
+	}
+	return listing(recs, ""), nil
+}
+
+// RevokeSession ends the session of owner whose handle is handle: its
+// record is deleted at once, so its next request, on any instance sharing
+// the store, starts a fresh, empty session. A handle that names none of
+// owner's live sessions, another owner's included, revokes nothing and
+// returns an error wrapping ErrUnknownSession.
+func (m *Manager) RevokeSession(ctx context.Context, owner, handle string) error {
+	recs, err := m.ownedRecords(ctx, owner)
+	if err != nil {
+		return err
+	}
+	for _, r := range recs {
+		if handleOf(r.Key) == handle {
+			return m.revoke(ctx, r.Key, ReasonRevoked)
+		}
+	}
+	return ErrUnknownSession
+}
+
+// RevokeOwner ends every session of owner ("sign out everywhere", after a
+// password reset, say) and returns how many it ended. A session of the
+// owner created while it runs may survive it.
+func (m *Manager) RevokeOwner(ctx context.Context, owner string) (int, error) {
+	return m.revokeAllBut(ctx, owner, "")
+}
+
+// revokeAllBut revokes owner's sessions but the one stored under keep.
+func (m *Manager) revokeAllBut(ctx context.Context, owner, keep string) (int, error) {
+	recs, err := m.ownedRecords(ctx, owner)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, r := range recs {
+		if r.Key == keep {
+			continue
+		}
+		if err := m.revoke(ctx, r.Key, ReasonRevoked); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
+
+func (m *Manager) revoke(ctx context.Context, key string, why Reason) error {
+	if err := m.store.Delete(ctx, key); err != nil {
+		return fmt.Errorf("sessionkit: revoke session: %w", err)
+	}
+	m.pauses.resume(key)
+	if m.obs != nil {
+		m.store.emit(ctx, Event{Kind: EventRevoked, Reason: why})
+	}
+	return nil
+}
+
+// ownedRecords returns owner's live records, through the store's
+// OwnerIndex or, failing that, a scan.
+func (m *Manager) ownedRecords(ctx context.Context, owner string) ([]OwnedRecord, error) {
+	if err := checkOwnerID(owner); err != nil || owner == "" {
+		return nil, fmt.Errorf("%w: the owner ID is empty or invalid", ErrInvalidOwner)
+	}
+	recs, err := m.store.Owned(ctx, owner)
+	if err != nil {
+		return nil, fmt.Errorf("sessionkit: list owner's sessions: %w", err)
+	}
+	return recs, nil
+}
+
+// listing turns records into the list OwnerSessions returns, newest
+// first, marking the one stored under current.
+func listing(recs []OwnedRecord, current string) []OwnedSession {
+	out := make([]OwnedSession, 0, len(recs))
+	for _, r := range recs {
+		out = append(out, OwnedSession{
+			Handle:    handleOf(r.Key),
+			Current:   current != "" && r.Key == current,
+			Created:   r.Owner.Created,
+			LastSeen:  r.Owner.Seen,
+			Expires:   r.Expiry,
+			UserAgent: r.Owner.UserAgent,
+			IP:        r.Owner.IP,
+		})
+	}
+	slices.SortFunc(out, func(a, b OwnedSession) int {
+		if c := b.Created.Compare(a.Created); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Handle, b.Handle)
+	})
+	return out
+}
+
+// makeRoom applies OwnerConfig.MaxSessions before p binds a session to
+// its owner: the owner's other live sessions, but those p retires, must
+// leave room for this one.
+func (m *Manager) makeRoom(ctx context.Context, p *plan) error {
+	recs, err := m.ownedRecords(ctx, p.owner.ID)
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrSave, err)
+	}
+	others := slices.DeleteFunc(recs, func(r OwnedRecord) bool {
+		return r.Key == p.key || slices.Contains(p.retired, r.Key)
+	})
+	excess := len(others) - (m.cfg.Owners.MaxSessions - 1)
+	if excess <= 0 {
+		return nil
+	}
+	if m.cfg.Owners.OnLimit == RefuseNew {
+		return fmt.Errorf("%w: the owner has %d live sessions; OwnerConfig.MaxSessions is %d", ErrTooManySessions, len(others), m.cfg.Owners.MaxSessions)
+	}
+	slices.SortFunc(others, func(a, b OwnedRecord) int { return a.Owner.Created.Compare(b.Owner.Created) })
+	for _, r := range others[:excess] {
+		if err := m.revoke(ctx, r.Key, ReasonEvicted); err != nil {
+			return fmt.Errorf("%w: %w", ErrSave, err)
+		}
+	}
+	return nil
+}

@@ -11,7 +11,12 @@
 // that capability's contract: patch atomicity under 100 concurrent writers,
 // patches, touches and pops that never create a record, touches that move
 // the expiry, exact iterator counts, cleanups that remove expired records,
-// and pops that give a value to exactly one of 50 concurrent callers. A
+// and pops that give a value to exactly one of 50 concurrent callers. Every
+// store must keep a record's owner (core.Record.Owner) through Save, Load,
+// Range, Patch, Touch and Pop, the last three setting its Seen; a store
+// that declares core.CanIndexOwners must list exactly an owner's live
+// records, never one deleted, expired or re-bound, even while Saves,
+// Deletes and listings race. A
 // declared capability that does not hold fails the suite; an undeclared one
 // is skipped, since the manager then does without it. The suite also drives
 // a core.Manager over HTTP with the store, so the engine's guarantees are
@@ -77,6 +82,11 @@ func Run(t *testing.T, s core.Store) {
 		{"Cleanup", testCleanup},
 		{"Pop", testPop},
 		{"PopConcurrent", testPopConcurrent},
+		{"OwnerRoundTrip", testOwnerRoundTrip},
+		{"OwnerKeptByWrites", testOwnerKeptByWrites},
+		{"OwnedLists", testOwnedLists},
+		{"OwnedNeverStale", timed(testOwnedNeverStale)},
+		{"OwnedConcurrent", testOwnedConcurrent},
 		{"ManagerOverHTTP", testManager},
 		{"ManagerOwners", testManagerOwners},
 		{"ManagerOwnersConcurrent", testManagerOwnersConcurrent},

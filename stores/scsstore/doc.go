@@ -74,6 +74,22 @@
 // for the requests that follow. redisstore, pgstore and core.MemoryStore pop
 // natively and show it exactly once.
 //
+// # Per-user sessions
+//
+// The owner a session is bound to (core.Session.SetOwner) travels in the
+// blob with the values, and the manager's Load-then-Save writes keep it
+// and its last-seen time. The package has no owner index: an scs store can
+// only look blobs up by token. So the owner operations (OwnerSessions,
+// RevokeSession, RevokeOthers, Manager.RevokeOwner, and the
+// OwnerConfig.MaxSessions check at login) work through NewIterable only,
+// by scanning every session in the store and decoding each blob: O(all
+// sessions) per call, fine for an app with a few thousand sessions, slow
+// for one with millions. Through New they fail with an error wrapping
+// core.ErrNoOwnerIndex and change nothing, and a login with
+// OwnerConfig.MaxSessions set fails the same way. Use redisstore or
+// pgstore, which index sessions by owner, when these operations matter at
+// scale.
+//
 // # MySQL and MariaDB through mysqlstore
 //
 // Two changes to the schema mysqlstore's README gives, both checked by this

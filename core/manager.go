@@ -36,6 +36,9 @@ func New(cfg Config) (*Manager, error) {
 		s = m.ownsStore
 	}
 	l, err := newLayer(s, cfg.StoreTimeout, cfg.Observer)
+	if err == nil && cfg.Owners.MaxSessions > 0 && l.owners == nil && l.ranger == nil {
+		err = fmt.Errorf("%w: Owners.MaxSessions needs a store that can list an owner's sessions (an OwnerIndex or an Iterator); store %T is neither", ErrInvalidConfig, s)
+	}
 	if err != nil {
 		m.Close()
 		return nil, err

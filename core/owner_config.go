@@ -11,7 +11,9 @@ type OwnerConfig struct {
 	// MaxSessions caps each owner's live sessions. Binding a session to
 	// an owner who already has MaxSessions others applies OnLimit. Zero,
 	// the default, sets no cap. The cap costs one listing of the owner's
-	// sessions at each binding (a login), nothing on other requests.
+	// sessions at each binding (a login), nothing on other requests. New
+	// refuses a cap, with ErrInvalidConfig, on a store that can neither
+	// find an owner's sessions (OwnerIndex) nor scan them (Iterator).
 	//
 	// Two logins of one owner that commit at the same instant may each
 	// see room for themselves, so the owner can briefly hold one session

@@ -85,8 +85,8 @@
 // by scanning every session in the store and decoding each blob: O(all
 // sessions) per call, fine for an app with a few thousand sessions, slow
 // for one with millions. Through New they fail with an error wrapping
-// core.ErrNoOwnerIndex and change nothing, and a login with
-// OwnerConfig.MaxSessions set fails the same way. Use redisstore or
+// core.ErrNoOwnerIndex and change nothing, and core.New refuses
+// OwnerConfig.MaxSessions with ErrInvalidConfig. Use redisstore or
 // pgstore, which index sessions by owner, when these operations matter at
 // scale.
 //

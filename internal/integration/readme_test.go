@@ -129,6 +129,7 @@ const fragmentHeader = `package main
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"time"
@@ -143,6 +144,7 @@ import (
 
 var (
 	_ = context.Background
+	_ = errors.Is
 	_ = slog.Default
 	_ = http.StatusOK
 	_ = time.Second
@@ -233,11 +235,11 @@ func TestReadmeEverydayTasks(t *testing.T) {
 }
 
 // TestReadmeDocumentsConfig checks the configuration tables name every
-// field of core.Config and core.CookieConfig, and that the README keeps
-// the two commands a newcomer runs first.
+// field of core.Config, core.CookieConfig and core.OwnerConfig, and that
+// the README keeps the two commands a newcomer runs first.
 func TestReadmeDocumentsConfig(t *testing.T) {
 	readme, _ := readmeSnippets(t)
-	for _, typ := range []reflect.Type{reflect.TypeFor[core.Config](), reflect.TypeFor[core.CookieConfig]()} {
+	for _, typ := range []reflect.Type{reflect.TypeFor[core.Config](), reflect.TypeFor[core.CookieConfig](), reflect.TypeFor[core.OwnerConfig]()} {
 		for i := range typ.NumField() {
 			if f := typ.Field(i); f.IsExported() && !strings.Contains(readme, "| `"+f.Name+"` |") {
 				t.Errorf("README.md has no configuration row for %s.%s", typ, f.Name)

@@ -62,10 +62,27 @@
 // bounded by Config.MaxLifetime, and make its cookie persistent or not with
 // Session.RememberMe: together, a "remember me" login.
 //
+// # Per-user sessions
+//
+// Session.SetOwner binds a session to its owner, usually the user who
+// just logged in; the binding survives Regenerate and goes with Destroy.
+// Session.OwnerSessions lists the owner's live sessions for a "your
+// devices" page (OwnedSession: a public handle that is never the session
+// ID, created and last-seen times, the User-Agent, and the client IP only
+// with OwnerConfig.ClientIP), Session.RevokeSession ends one by its
+// handle and Session.RevokeOthers signs out everywhere else; the Manager
+// does the same without a request (OwnerSessions, RevokeSession,
+// RevokeOwner). A revocation deletes the record, so it takes effect at
+// once on every instance sharing the store. OwnerConfig.MaxSessions caps
+// an owner's sessions, evicting the oldest or refusing the login. On a
+// store with an OwnerIndex (the memory, Redis and PostgreSQL stores)
+// these cost O(the owner's sessions); a store that can only iterate is
+// scanned; requests that use none of them cost nothing more.
+//
 // # Stores
 //
 // Store is the small contract: Load, Save and Delete. Patcher, Toucher,
-// Iterator and Cleaner are optional capabilities (see Capabilities and
+// Popper, Iterator, Cleaner and OwnerIndex are optional capabilities (see Capabilities and
 // CapabilitiesOf); New normalises the store once, emulating Patch and
 // Touch with read-modify-write for stores that lack them. Store
 // middleware (logging, tracing, caching) embeds StoreWrapper, which keeps

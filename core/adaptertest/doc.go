@@ -52,6 +52,15 @@
 //	                            on Get and on GetFor(User); if both sessions'
 //	                            Err match core.ErrNoSession, 200 with the two
 //	                            error texts on two lines, else 500
+//	POST /owner/login/{user}    OwnerLogin: Regenerate, SetOwner(user)
+//	GET  /owner/me              OwnerMe: the owner, or 401
+//	GET  /owner/sessions        OwnerList: the owner's sessions as JSON, or 401
+//	POST /owner/revoke/{handle} OwnerRevoke: 200, 404 for a foreign handle
+//	POST /owner/revoke-others   OwnerRevokeOthers: the number revoked
+//
+// The owner routes call the functions of the same names in this package
+// with the session, so every adapter serves them alike; the suite runs
+// them against a manager with Options.Owners.
 //
 // and, on a route group that installs the User manager's middleware a
 // second time (the group's own Use, With or equivalent, inside the routes

@@ -208,13 +208,10 @@ func (st *state) settle(p *plan, res outcome, now time.Time) (notice, error) {
 	}
 	st.changes.meta, st.changes.regenerated, st.changes.undo, st.changes.metaUndo = false, false, nil, nil
 	st.changes.ownerUndo = nil
-	if p.op == opSave {
-		st.owner = p.owner
-	}
 	clear(st.changes.set)
 	clear(st.changes.del)
 	if p.op == opSave {
-		st.load = stored
+		st.load, st.owner = stored, p.owner
 	}
 	if st.phase == sealed {
 		st.cookie = cookieKeep // the headers are gone

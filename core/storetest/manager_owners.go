@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -34,8 +35,9 @@ type ownerApp struct {
 //	GET  /list           JSON array of the listed handles, current first
 //	POST /revoke/{h}     RevokeSession
 //	POST /others         RevokeOthers, the count
-func startOwnerApp(t *testing.T, s core.Store) *ownerApp {
-	mgr, err := core.New(core.Config{Secrets: [][]byte{secret}, Store: s, IdleTimeout: idleTimeout, StoreTimeout: 10 * time.Second})
+func startOwnerApp(t *testing.T, s core.Store, owners core.OwnerConfig) *ownerApp {
+	mgr, err := core.New(core.Config{Secrets: [][]byte{secret}, Store: s, IdleTimeout: idleTimeout, StoreTimeout: 10 * time.Second, Owners: owners,
+		Logger: slog.New(slog.DiscardHandler)}) // the refused logins of ManagerOwnersCap fail by design
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,7 +175,7 @@ func testManagerOwners(t *testing.T, s core.Store) {
 	if !canList(s) {
 		t.Skip("the store declares neither CanIndexOwners nor CanIterate: the manager cannot list by owner")
 	}
-	a := startOwnerApp(t, s)
+	a := startOwnerApp(t, s, core.OwnerConfig{})
 	owner, other := "owner-"+NewKey(t), "other-"+NewKey(t)
 	ds := a.login(owner, 3)
 	stranger := a.login(other, 1)[0]
@@ -218,7 +220,7 @@ func testManagerOwnersConcurrent(t *testing.T, s core.Store) {
 	if !canList(s) {
 		t.Skip("the store declares neither CanIndexOwners nor CanIterate: the manager cannot list by owner")
 	}
-	a := startOwnerApp(t, s)
+	a := startOwnerApp(t, s, core.OwnerConfig{})
 	owner := "racer-" + NewKey(t)
 	keeper := a.login(owner, 1)[0]
 	const logins = 20
@@ -249,6 +251,34 @@ func testManagerOwnersConcurrent(t *testing.T, s core.Store) {
 	wantListed(t, fmt.Sprintf("after %d logins raced revocations (%d survived)", logins, len(alive)-1), keeper, alive...)
 	keeper.do("POST", "/others")
 	wantListed(t, "after a last RevokeOthers", keeper, keeper)
+}
+
+// testManagerOwnersCap: with OwnerConfig.MaxSessions 2, a third login
+// evicts the owner's oldest session, and with RefuseNew it fails and
+// saves nothing.
+func testManagerOwnersCap(t *testing.T, s core.Store) {
+	if !canList(s) {
+		t.Skip("the store declares neither CanIndexOwners nor CanIterate: the manager cannot list by owner")
+	}
+	a := startOwnerApp(t, s, core.OwnerConfig{MaxSessions: 2})
+	owner := "capped-" + NewKey(t)
+	ds := a.login(owner, 3)
+	if got := ds[0].do("GET", "/me"); got != "" {
+		t.Errorf("Owner() of the oldest session after a login past the cap = %q; want \"\" (evicted)", got)
+	}
+	wantListed(t, "after three logins under a cap of two", ds[2], ds[1], ds[2])
+
+	strict := startOwnerApp(t, s, core.OwnerConfig{MaxSessions: 2, OnLimit: core.RefuseNew})
+	owner = "strict-" + NewKey(t)
+	ds = strict.login(owner, 2)
+	late := strict.device()
+	if status, _, err := late.send("POST", "/login/"+owner); err != nil || status != http.StatusInternalServerError {
+		t.Errorf("a login past the cap with RefuseNew = %d, %v; want 500", status, err)
+	}
+	if got := late.do("GET", "/me"); got != "" {
+		t.Errorf("Owner() of a refused login = %q; want \"\"", got)
+	}
+	wantListed(t, "after a refused login", ds[0], ds...)
 }
 
 func canList(s core.Store) bool {

@@ -90,6 +90,7 @@ func Run(t *testing.T, s core.Store) {
 		{"ManagerOverHTTP", testManager},
 		{"ManagerOwners", testManagerOwners},
 		{"ManagerOwnersConcurrent", testManagerOwnersConcurrent},
+		{"ManagerOwnersCap", testManagerOwnersCap},
 	}
 	// The checks run at once, as a store's users do. They are not parallel
 	// subtests: those would each hold one of go test's -parallel slots

@@ -148,8 +148,25 @@ type Config struct {
 
 	// IDGenerator returns a new session ID. The default draws 256 bits from
 	// crypto/rand and encodes them URL-safe (43 characters). A custom
-	// generator must return unguessable, URL-safe IDs of 16 to 128 bytes.
-	IDGenerator func() (string, error)
+	// generator must return unguessable, URL-safe IDs of 16 to 128 bytes;
+	// it is given the request that creates or regenerates the session
+	// (express-session's genid(req)), for an ID that embeds a region or
+	// shard, say. It must never derive the ID from anything the client
+	// sent: the manager never adopts a client-chosen ID, and a generator
+	// must not either. An error, or an ID of the wrong length, fails the
+	// request's commit.
+	IDGenerator func(r *http.Request) (string, error)
+
+	// CookieFor, when set, adjusts the cookie for one request: it is
+	// given the request and a copy of Cookie to change, each time the
+	// cookie is written (set or cleared), so an app serving several
+	// hosts can pick the Domain, or one behind several proxies the
+	// Secure mode, per request (express-session's cookie function). The
+	// Name cannot change, since the token is signed for it. The result
+	// must pass the rules New applies to Cookie; one that does not is
+	// logged at level Error and Cookie is used as configured. The default
+	// is nil: Cookie for every request.
+	CookieFor func(r *http.Request, c *CookieConfig)
 
 	// StoreTimeout bounds every store call, on top of the request's own
 	// context. The default is 5 seconds; a negative value means no bound
@@ -239,8 +256,15 @@ type CookieConfig struct {
 
 	// SameSite is the cookie's SameSite attribute. The default
 	// (http.SameSiteDefaultMode or zero) means Lax. SameSite=None requires
-	// SecureAlways.
+	// SecureAlways. SameSiteAuto sends None (with Secure) over secure
+	// requests and Lax over others.
 	SameSite http.SameSite
+
+	// Priority is the cookie's Priority attribute. The default,
+	// PriorityNone, sends none (browsers then treat the cookie as
+	// Medium); PriorityHigh keeps Chromium from evicting the session
+	// cookie before a site's other cookies.
+	Priority CookiePriority
 
 	// AllowScriptAccess drops the HttpOnly attribute so page scripts can
 	// read the cookie. The default is false: the cookie is HttpOnly.
@@ -357,8 +381,11 @@ func (ck CookieConfig) validate() error {
 	if ck.Secure < SecureAuto || ck.Secure > SecureNever {
 		return invalid("unknown SecureMode %d", int(ck.Secure))
 	}
-	if ck.SameSite < http.SameSiteDefaultMode || ck.SameSite > http.SameSiteNoneMode {
+	if (ck.SameSite < http.SameSiteDefaultMode || ck.SameSite > http.SameSiteNoneMode) && ck.SameSite != SameSiteAuto {
 		return invalid("unknown SameSite %d", ck.SameSite)
+	}
+	if ck.Priority > PriorityHigh {
+		return invalid("unknown CookiePriority %d", ck.Priority)
 	}
 	return ck.validatePrefixes()
 }
@@ -376,6 +403,8 @@ func (ck CookieConfig) validatePrefixes() error {
 		return invalid("cookie name %q requires Cookie.Secure = SecureAlways", ck.Name)
 	case ck.SameSite == http.SameSiteNoneMode && ck.Secure != SecureAlways:
 		return invalid("SameSite=None requires Cookie.Secure = SecureAlways")
+	case ck.SameSite == SameSiteAuto && ck.Secure == SecureNever:
+		return invalid("SameSiteAuto sends SameSite=None with Secure over secure requests; it cannot be combined with SecureNever")
 	case ck.Partitioned && ck.Secure != SecureAlways:
 		return invalid("a Partitioned cookie requires Cookie.Secure = SecureAlways; browsers reject it without Secure")
 	}

@@ -11,9 +11,10 @@ import (
 // replacing any session cookie set earlier in this response.
 func (s *Session) writeCookie(now time.Time) {
 	v := s.m.codec.encode(s.st.ident)
-	c := s.m.baseCookie(s.req)
+	ck := s.m.cookieFor(s.req)
+	c := s.m.baseCookie(s.req, ck)
 	c.Value = v
-	persistent := !s.m.cfg.Cookie.SessionOnly
+	persistent := !ck.SessionOnly
 	if p := s.st.ident.persist; p != persistDefault {
 		persistent = p == persistAlways
 	}
@@ -22,7 +23,7 @@ func (s *Session) writeCookie(now time.Time) {
 		c.Expires = exp
 		c.MaxAge = max(1, int(exp.Sub(now).Seconds()))
 	}
-	s.setCookie(c)
+	s.setCookie(c, ck.Priority)
 	if s.st.transport == transportHeader {
 		s.hdr.Set(s.m.headerKey, v)
 	}
@@ -31,43 +32,46 @@ func (s *Session) writeCookie(now time.Time) {
 // writeExpiredCookie tells the browser to drop the session cookie, and a
 // header-transport client, with an empty header, to drop its token.
 func (s *Session) writeExpiredCookie() {
-	c := s.m.baseCookie(s.req)
+	ck := s.m.cookieFor(s.req)
+	c := s.m.baseCookie(s.req, ck)
 	c.MaxAge = -1
 	c.Expires = time.Unix(1, 0)
-	s.setCookie(c)
+	s.setCookie(c, ck.Priority)
 	if s.st.transport == transportHeader {
 		s.hdr[s.m.headerKey] = []string{""}
 	}
 }
 
-func (m *Manager) baseCookie(r *http.Request) *http.Cookie {
-	ck := &m.cfg.Cookie
-	return &http.Cookie{
+// baseCookie is the session cookie for r, as ck configures it, without
+// its value and expiry.
+func (m *Manager) baseCookie(r *http.Request, ck *CookieConfig) *http.Cookie {
+	c := &http.Cookie{
 		Name:        ck.Name,
 		Path:        ck.Path,
 		Domain:      ck.Domain,
-		Secure:      m.secure(r),
+		Secure:      m.secure(r, ck.Secure),
 		HttpOnly:    !ck.AllowScriptAccess,
 		SameSite:    ck.SameSite,
 		Partitioned: ck.Partitioned,
 	}
+	if ck.SameSite == SameSiteAuto {
+		c.SameSite = http.SameSiteLaxMode
+		if m.secureRequest(r) {
+			c.SameSite, c.Secure = http.SameSiteNoneMode, true
+		}
+	}
+	return c
 }
 
 // secure decides the Secure attribute for this request.
-func (m *Manager) secure(r *http.Request) bool {
-	switch m.cfg.Cookie.Secure {
+func (m *Manager) secure(r *http.Request, mode SecureMode) bool {
+	switch mode {
 	case SecureAlways:
 		return true
 	case SecureNever:
 		return false
 	}
-	if r.TLS != nil {
-		return true
-	}
-	if m.cfg.TrustProxy {
-		return strings.EqualFold(lastForwardedProto(r.Header), "https")
-	}
-	return false
+	return m.secureRequest(r)
 }
 
 // lastForwardedProto returns the last X-Forwarded-Proto value, across
@@ -114,11 +118,14 @@ func addVary(h http.Header, name string) {
 	}
 }
 
-// setCookie adds c, dropping any earlier Set-Cookie for the same name so a
-// response carries exactly one, and keeps shared caches from storing the
-// response.
-func (s *Session) setCookie(c *http.Cookie) {
+// setCookie adds c, with priority, dropping any earlier Set-Cookie for the
+// same name so a response carries exactly one, and keeps shared caches
+// from storing the response.
+func (s *Session) setCookie(c *http.Cookie, priority CookiePriority) {
 	v := c.String()
+	if v != "" && priority != PriorityNone {
+		v += "; Priority=" + priority.String()
+	}
 	if v == "" {
 		s.m.cfg.Logger.LogAttrs(s.req.Context(), slog.LevelError, "sessionkit: invalid session cookie; not sent",
 			slog.String(logKeyEvent, logEventCookieInvalid), slog.String(logKeyCookieName, c.Name))

@@ -4,10 +4,11 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"fmt"
+	"net/http"
 )
 
 // randomID returns 256 bits from crypto/rand, base64url-encoded.
-func randomID() (string, error) {
+func randomID(*http.Request) (string, error) {
 	var b [32]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		return "", err
@@ -15,8 +16,9 @@ func randomID() (string, error) {
 	return base64.RawURLEncoding.EncodeToString(b[:]), nil
 }
 
-func (m *Manager) newID() (string, error) {
-	id, err := m.cfg.IDGenerator()
+// newID returns a new session ID for the session of r.
+func (m *Manager) newID(r *http.Request) (string, error) {
+	id, err := m.cfg.IDGenerator(r)
 	if err != nil {
 		return "", fmt.Errorf("sessionkit: generate session ID: %w", err)
 	}

@@ -43,13 +43,18 @@ func TestSessionIDsAreRandom256BitURLSafe(t *testing.T) {
 func TestIDGeneratorIsUsed(t *testing.T) {
 	t.Parallel()
 	var n atomic.Int32
-	gen := func() (string, error) {
+	var paths []string
+	gen := func(r *http.Request) (string, error) {
+		paths = append(paths, r.URL.Path) // requests are served one at a time here
 		return fmt.Sprintf("custom-id-%010d", n.Add(1)), nil
 	}
 	st, m := withStore(t, newMeteredStore(t), core.Config{IDGenerator: gen})
 	ck, id := login(t, m, "v")
 	if id != "custom-id-0000000001" {
 		t.Errorf("ID() = %q; want the generator's custom-id-0000000001", id)
+	}
+	if len(paths) != 1 || paths[0] != "/login" {
+		t.Errorf("the generator was given requests for %q; want the one that created the session, \"/login\"", paths)
 	}
 	if _, found := st.Record(t, m, id); !found {
 		t.Errorf("no record stored under StoreKey(%q)", id)
@@ -65,12 +70,12 @@ func TestIDGeneratorFailureIsAnError(t *testing.T) {
 	t.Parallel()
 	gens := []struct {
 		name string
-		gen  func() (string, error)
+		gen  func(*http.Request) (string, error)
 	}{
-		{"error", func() (string, error) { return "", errors.New("entropy pool empty") }},
-		{"empty", func() (string, error) { return "", nil }},
-		{"too short", func() (string, error) { return "abc", nil }},
-		{"too long", func() (string, error) { return strings.Repeat("x", 129), nil }},
+		{"error", func(*http.Request) (string, error) { return "", errors.New("entropy pool empty") }},
+		{"empty", func(*http.Request) (string, error) { return "", nil }},
+		{"too short", func(*http.Request) (string, error) { return "abc", nil }},
+		{"too long", func(*http.Request) (string, error) { return strings.Repeat("x", 129), nil }},
 	}
 	// Each operation needs an ID; the failure must fail the request.
 	ops := []struct {

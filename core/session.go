@@ -214,7 +214,7 @@ func (s *Session) ensureID() error {
 	if s.st.ident.id != "" {
 		return nil
 	}
-	id, err := s.m.newID()
+	id, err := s.m.newID(s.req)
 	if err != nil {
 		s.fail(err)
 		return err
@@ -273,7 +273,7 @@ func (s *Session) Regenerate() {
 	if !s.use() {
 		return
 	}
-	id, err := s.m.newID()
+	id, err := s.m.newID(s.req)
 	if err != nil {
 		s.fail(err)
 		return

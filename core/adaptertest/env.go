@@ -101,7 +101,7 @@ func NewEnv(t testing.TB, opts Options) *Env {
 
 // newID draws 256 bits, as core's default generator does, and remembers
 // the ID so the suite can check that no log carries it.
-func (e *Env) newID() (string, error) {
+func (e *Env) newID(*http.Request) (string, error) {
 	b := make([]byte, 32)
 	rand.Read(b)
 	id := base64.RawURLEncoding.EncodeToString(b)

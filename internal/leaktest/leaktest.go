@@ -126,7 +126,7 @@ type ids struct {
 	list []string
 }
 
-func (g *ids) next() (string, error) {
+func (g *ids) next(*http.Request) (string, error) {
 	b := make([]byte, 32)
 	rand.Read(b)
 	id := base64.RawURLEncoding.EncodeToString(b)

@@ -123,13 +123,10 @@ func (m *Manager) apply(ctx context.Context, p *plan) (res outcome) {
 		res.found, res.err = m.store.Touch(ctx, p.key, p.expiry)
 		res.err = wrapSave("touch", res.err)
 	case opSave:
-		res.err = m.save(ctx, p, &res)
+		res.found, res.err = m.save(ctx, p, &res)
 	case opPatch:
 		res.found, res.err = m.store.Patch(ctx, p.key, p.patch)
 		res.err = wrapSave("patch", res.err)
-	}
-	if p.op == opSave {
-		res.found = res.err == nil
 	}
 	res.written = res.found && res.err == nil
 	if res.err == nil && p.order == retireAfterSave && (p.op == opNone || res.found) {
@@ -140,24 +137,47 @@ func (m *Manager) apply(ctx context.Context, p *plan) (res outcome) {
 	return res
 }
 
-func (m *Manager) save(ctx context.Context, p *plan, res *outcome) error {
+// save writes the whole record, once admit allows it, and applies the
+// owner's cap. It reports false when the record it replaces is gone.
+func (m *Manager) save(ctx context.Context, p *plan, res *outcome) (bool, error) {
+	if ok, err := m.admit(ctx, p); !ok || err != nil {
+		return ok, err
+	}
 	vals := p.values
 	if vals == nil {
 		vals = map[string][]byte{}
 	}
 	rec := Record{Values: vals, Expiry: p.expiry, Owner: p.owner}
-	if p.bind {
-		if err := m.makeRoom(ctx, p); err != nil {
-			return err
-		}
-	}
 	err := m.store.Save(ctx, p.key, rec)
 	if errors.Is(err, ErrStoreFull) && p.makeRoom && res.retired == 0 {
 		if res.retired, err = m.retire(ctx, p.retired); err == nil {
 			err = m.store.Save(ctx, p.key, rec)
 		}
 	}
-	return wrapSave("save", err)
+	if err != nil {
+		return false, wrapSave("save", err)
+	}
+	if p.bind && m.cfg.Owners.OnLimit == EvictOldest {
+		m.evictOldest(ctx, p)
+	}
+	return true, nil
+}
+
+// admit checks what must hold before a whole save: the bound record it
+// replaces still exists, so a session revoked while its request ran is
+// not written back, and, with RefuseNew, the owner has room for one more
+// session. It reports false, with no error, when the record is gone.
+func (m *Manager) admit(ctx context.Context, p *plan) (bool, error) {
+	if p.verify != "" {
+		_, found, err := m.store.Load(ctx, p.verify)
+		if err != nil || !found {
+			return false, wrapSave("load", err)
+		}
+	}
+	if p.bind && m.cfg.Owners.OnLimit == RefuseNew {
+		return true, m.refuseOverCap(ctx, p)
+	}
+	return true, nil
 }
 
 // retire deletes keys in order and reports how many are gone.

@@ -112,11 +112,13 @@
 //
 //	key          value                                             in records
 //	event        what happened: commit_failed, load_failed,        all
-//	             touch_failed, session_ended or cookie_invalid
-//	error        the error, as an error value                      commit_failed, load_failed, touch_failed
+//	             touch_failed, session_ended, cookie_invalid or
+//	             evict_failed
+//	error        the error, as an error value                      commit_failed, load_failed, touch_failed,
+//	                                                               evict_failed, and cookie_invalid from CookieFor
 //	store        the store's kind, as in Event.Store               those a store call caused, and session_ended
 //	operation    the store operation that failed: load, save,      those a store call caused
-//	             delete, patch, touch or pop
+//	             delete, patch, touch, pop or owned
 //	method       the request's method                              commit_failed, load_failed
 //	path         the request's URL path                            commit_failed, load_failed
 //	handled      true: the handler took the error on (Session.Err) load_failed
@@ -126,8 +128,11 @@
 // commit_failed, logged once for each failure the error path answers or
 // reports, and load_failed), "sessionkit: idle touch failed" (Warn),
 // "sessionkit: session ended by another request before this one
-// committed; its changes were discarded" (Warn) and "sessionkit: invalid
-// session cookie; not sent" (Error).
+// committed; its changes were discarded" (Warn), "sessionkit: invalid
+// session cookie; not sent" and "sessionkit: Config.CookieFor returned an
+// invalid cookie; Config.Cookie used instead" (Error), and "sessionkit:
+// evicting an owner's oldest session failed; the owner is over
+// OwnerConfig.MaxSessions until the next login" (Warn).
 //
 // # Adapters
 //

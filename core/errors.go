@@ -50,7 +50,8 @@ var (
 
 	// ErrInvalidOwner is kept by Session.SetOwner, and reported at the
 	// commit or by Session.Err, for an owner ID that is longer than
-	// MaxOwnerIDLen bytes, is not valid UTF-8 or holds a NUL.
+	// MaxOwnerIDLen bytes, is not valid UTF-8 or holds a NUL. The
+	// Manager's owner operations return it for such an ID, and for "".
 	ErrInvalidOwner = errors.New("sessionkit: invalid owner ID")
 
 	// ErrNoOwner is returned by the Session methods that act on the

@@ -28,6 +28,7 @@ const (
 	logEventTouchFailed   = "touch_failed"
 	logEventSessionEnded  = "session_ended"
 	logEventCookieInvalid = "cookie_invalid"
+	logEventEvictFailed   = "evict_failed"
 )
 
 // logSessionError logs one session failure of request r at level Error.

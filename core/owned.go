@@ -21,7 +21,9 @@ type OwnedSession struct {
 	// Current is true for the session of the request that listed.
 	Current bool
 	// Created is when the session started: its login (the Regenerate
-	// that precedes SetOwner) or, without one, its creation.
+	// that precedes SetOwner) or, without one, its creation. A later
+	// Regenerate starts it again, and makes the session the newest for
+	// OwnerConfig.MaxSessions.
 	Created time.Time
 	// LastSeen is when the session was last active, as the store
 	// recorded it: its last change or idle touch (Owner.Seen). With
@@ -151,29 +153,60 @@ func listing(recs []OwnedRecord, current string) []OwnedSession {
 	return out
 }
 
-// makeRoom applies OwnerConfig.MaxSessions before p binds a session to
-// its owner: the owner's other live sessions, but those p retires, must
-// leave room for this one.
-func (m *Manager) makeRoom(ctx context.Context, p *plan) error {
+// capped returns the owner's live sessions that count against
+// OwnerConfig.MaxSessions besides the one p saves (and those p retires),
+// oldest first, and how many of them must go to make room for it.
+func (m *Manager) capped(ctx context.Context, p *plan) ([]OwnedRecord, int, error) {
 	recs, err := m.ownedRecords(ctx, p.owner.ID)
 	if err != nil {
-		return fmt.Errorf("%w: %w", ErrSave, err)
+		return nil, 0, err
 	}
 	others := slices.DeleteFunc(recs, func(r OwnedRecord) bool {
 		return r.Key == p.key || slices.Contains(p.retired, r.Key)
 	})
-	excess := len(others) - (m.cfg.Owners.MaxSessions - 1)
-	if excess <= 0 {
-		return nil
+	slices.SortFunc(others, oldestFirst)
+	return others, max(0, len(others)-(m.cfg.Owners.MaxSessions-1)), nil
+}
+
+// oldestFirst orders records by login, then by last activity, then by
+// key, so that ties, which millisecond times make likely, are broken the
+// same way every time.
+func oldestFirst(a, b OwnedRecord) int {
+	if c := a.Owner.Created.Compare(b.Owner.Created); c != 0 {
+		return c
 	}
-	if m.cfg.Owners.OnLimit == RefuseNew {
+	if c := a.Owner.Seen.Compare(b.Owner.Seen); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.Key, b.Key)
+}
+
+// refuseOverCap fails the binding p saves, before anything is written,
+// when the owner already holds OwnerConfig.MaxSessions other sessions
+// (RefuseNew).
+func (m *Manager) refuseOverCap(ctx context.Context, p *plan) error {
+	others, excess, err := m.capped(ctx, p)
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrSave, err)
+	}
+	if excess > 0 {
 		return fmt.Errorf("%w: the owner has %d live sessions; OwnerConfig.MaxSessions is %d", ErrTooManySessions, len(others), m.cfg.Owners.MaxSessions)
 	}
-	slices.SortFunc(others, func(a, b OwnedRecord) int { return a.Owner.Created.Compare(b.Owner.Created) })
+	return nil
+}
+
+// evictOldest revokes the owner's oldest sessions once p's binding is
+// saved, until the owner is within OwnerConfig.MaxSessions (EvictOldest).
+// The login has succeeded by then, so a failure is logged, not returned:
+// the owner keeps a session too many until the next login.
+func (m *Manager) evictOldest(ctx context.Context, p *plan) {
+	others, excess, err := m.capped(ctx, p)
 	for _, r := range others[:excess] {
-		if err := m.revoke(ctx, r.Key, ReasonEvicted); err != nil {
-			return fmt.Errorf("%w: %w", ErrSave, err)
+		if err = m.revoke(ctx, r.Key, ReasonEvicted); err != nil {
+			break
 		}
 	}
-	return nil
+	if err != nil {
+		m.logWarn(ctx, "sessionkit: evicting an owner's oldest session failed; the owner is over OwnerConfig.MaxSessions until the next login", logEventEvictFailed, err)
+	}
 }

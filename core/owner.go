@@ -16,7 +16,8 @@ type Owner struct {
 	ID string
 
 	// Created is when the session started: its creation or its last
-	// Regenerate, whichever is later.
+	// Regenerate, whichever is later. The EvictOldest policy evicts by
+	// it.
 	Created time.Time
 
 	// Ends is the end of the session's absolute lifetime. The record's
@@ -26,10 +27,11 @@ type Owner struct {
 
 	// Seen is when the session was last active, as far as the store
 	// knows: Save stores the Seen it is given (the manager passes the
-	// commit's time), and Patch and Touch of an owned record set it to
-	// the time of the call (time.Now in the calling process). Idle
-	// touches are throttled by Config.TouchInterval, so Seen is at most
-	// that stale for a session in use.
+	// commit's time), and Patch, Touch and Pop of an owned record set it
+	// to the time of the call (time.Now in the calling process). With
+	// Config.IdleTimeout a session in use is touched once per
+	// TouchInterval, so Seen is at most that stale; without it, a
+	// session that is only read keeps the time of its last write.
 	Seen time.Time
 
 	// UserAgent is the request's User-Agent at binding, cut to

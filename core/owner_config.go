@@ -11,7 +11,9 @@ type OwnerConfig struct {
 	// MaxSessions caps each owner's live sessions. Binding a session to
 	// an owner who already has MaxSessions others applies OnLimit. Zero,
 	// the default, sets no cap. The cap costs one listing of the owner's
-	// sessions at each binding (a login), nothing on other requests. New
+	// sessions at each binding (a login), nothing on other requests: a
+	// lookup in the owner index, or a scan of every session on a store
+	// that can only iterate. New
 	// refuses a cap, with ErrInvalidConfig, on a store that can neither
 	// find an owner's sessions (OwnerIndex) nor scan them (Iterator).
 	//
@@ -21,9 +23,10 @@ type OwnerConfig struct {
 	MaxSessions int
 
 	// OnLimit is what binding a session past MaxSessions does. The
-	// default, EvictOldest, revokes the owner's oldest sessions to make
-	// room, as a "log out the oldest device" policy does; RefuseNew fails
-	// the login instead.
+	// default, EvictOldest, revokes the owner's oldest sessions once the
+	// new one is saved, as a "log out the oldest device" policy does (a
+	// failed eviction is logged, and the next login tries again);
+	// RefuseNew fails the login instead, before anything is written.
 	OnLimit LimitPolicy
 
 	// ClientIP, when set, returns the client address to record with a
@@ -42,13 +45,16 @@ type LimitPolicy uint8
 
 const (
 	// EvictOldest revokes the owner's sessions with the oldest Created
-	// time until the new one fits. It is the default.
+	// time (ties broken by the oldest Seen) once the new one is saved,
+	// until the owner is within the cap. It is the default.
 	EvictOldest LimitPolicy = iota
 	// RefuseNew fails the commit that binds the new session with an
 	// error wrapping ErrTooManySessions, and saves nothing: the user
 	// stays logged out until they revoke a session. A login handler that
 	// wants to answer for it calls Session.Save and checks errors.Is;
-	// otherwise the error handler answers.
+	// otherwise the error handler answers. After the refusal the
+	// session is no longer bound: the rest of the request's changes
+	// commit as they would without SetOwner.
 	RefuseNew
 )
 

@@ -17,7 +17,11 @@ import (
 //
 // The binding is saved at the commit, with the request's User-Agent and,
 // if OwnerConfig.ClientIP is set, the client's address; a change of owner
-// rewrites the record whole, as Regenerate does. It survives Regenerate,
+// rewrites the record whole, as Regenerate does, and so does SetLifetime
+// on a bound session, so the binding's Ends follows the lifetime. Before
+// such a rewrite of a bound session the manager checks, with one Load,
+// that its record still exists: a session revoked while the request ran
+// is not written back, and the request ends with a fresh session. It survives Regenerate,
 // and Destroy removes it with the record. With OwnerConfig.MaxSessions
 // the commit first makes room, or refuses, as OwnerConfig.OnLimit says.
 // SetOwner("") unbinds the session; binding it to its current owner
@@ -160,7 +164,13 @@ func (s *Session) ownerAndKey() (owner, key string, err error) {
 	if !s.st.owner.Bound() {
 		return "", "", ErrNoOwner
 	}
-	if s.st.load == stored {
+	switch {
+	case s.st.load != stored:
+	case s.st.changes.undo != nil:
+		// Regenerated, not yet committed: the stored record is the one
+		// the session leaves behind.
+		key = s.st.changes.undo.key
+	default:
 		key = s.st.key
 	}
 	return s.st.owner.ID, key, nil

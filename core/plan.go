@@ -1,6 +1,7 @@
 package core
 
 import (
+	"errors"
 	"fmt"
 	"time"
 )
@@ -34,8 +35,12 @@ type plan struct {
 	values map[string][]byte // opSave
 	owner  Owner             // opSave: the binding saved with the record
 	bind   bool              // opSave: the binding is new, so the owner's cap applies
-	saves  EventKind         // opSave: EventCreated, EventRegenerated or EventSaved alone
-	patch  Patch             // opPatch
+	// verify (opSave): the key of the bound record this save replaces,
+	// loaded by the request; the save goes ahead only if it still
+	// exists, so a session revoked while the request ran stays revoked.
+	verify string
+	saves  EventKind // opSave: EventCreated, EventRegenerated or EventSaved alone
+	patch  Patch     // opPatch
 	// bestEffort: a failing opTouch is logged, not returned. A throttled
 	// touch must not take down every page during a store outage.
 	bestEffort bool
@@ -66,14 +71,12 @@ func (st *state) plan(cfg *Config, now time.Time, touchPaused bool) plan {
 	switch {
 	case st.load == unloaded || (st.load == stored && !st.changes.dirty()):
 		st.planTouch(&p, cfg, now, touchPaused)
-	case st.load == fresh || st.changes.regenerated || st.changes.rebound():
+	case st.load == fresh || st.changes.regenerated || st.resave():
 		st.planSave(&p, cfg, now)
 	default:
 		p.op, p.key, p.expiry = opPatch, st.key, st.expiry(cfg, now)
 		p.patch = st.patch(p.expiry)
-		if st.touchDue(cfg, now) || st.client == clientStale || st.changes.meta || cfg.Rolling {
-			p.cookie = cookieIssue
-		}
+		p.cookie = st.rewriteCookie(cfg, now)
 	}
 	if p.refuse == nil && st.phase == sealed {
 		st.planSealed(&p)
@@ -103,13 +106,24 @@ func (st *state) refusal() error {
 	return nil
 }
 
-// planSave plans the commit of a new or regenerated session: the whole
-// record under its ID, with a fresh cookie.
+// rewriteCookie is the cookie action of a commit that rewrites a stored
+// session under its ID: a cookie only when the token must change.
+func (st *state) rewriteCookie(cfg *Config, now time.Time) cookieAction {
+	if st.touchDue(cfg, now) || st.client == clientStale || st.changes.meta || cfg.Rolling {
+		return cookieIssue
+	}
+	return cookieKeep
+}
+
+// planSave plans the commit of the whole record: a new or regenerated
+// session, with a fresh cookie, or a stored one whose owner binding must
+// be rewritten (see resave), under its ID.
 func (st *state) planSave(p *plan, cfg *Config, now time.Time) {
+	newID := st.load == fresh || st.changes.regenerated
 	switch {
 	case !st.changes.dirty() && !cfg.SaveUninitialized:
 		return
-	case st.phase == sealed:
+	case st.phase == sealed && newID:
 		p.refuse = fmt.Errorf("%w: a new session was modified; its cookie cannot be sent, so the change was not saved", ErrHeadersSent)
 		return
 	}
@@ -119,6 +133,7 @@ func (st *state) planSave(p *plan, cfg *Config, now time.Time) {
 		p.owner.Created, p.owner.Ends, p.owner.Seen = st.ident.created, st.absolute(cfg), now
 		p.bind = st.changes.rebound() && cfg.Owners.MaxSessions > 0
 	}
+	p.verify = st.replaced()
 	switch {
 	case st.load == fresh:
 		p.saves = EventCreated
@@ -127,6 +142,26 @@ func (st *state) planSave(p *plan, cfg *Config, now time.Time) {
 	}
 	p.makeRoom = st.changes.regenerated && len(st.retired) > 0
 	p.cookie = cookieIssue
+	if !newID {
+		p.cookie = st.rewriteCookie(cfg, now)
+	}
+}
+
+// replaced returns the key of the stored record a whole save replaces
+// when that record, as loaded, was bound to an owner: one a revocation
+// may have deleted since. "" otherwise.
+func (st *state) replaced() string {
+	loaded := st.owner
+	if st.changes.ownerUndo != nil {
+		loaded = *st.changes.ownerUndo
+	}
+	switch {
+	case st.load != stored || !loaded.Bound():
+		return ""
+	case st.changes.undo != nil:
+		return st.changes.undo.key
+	}
+	return st.key
 }
 
 // planTouch plans the commit of an unmodified session: at most an idle
@@ -173,7 +208,7 @@ func (st *state) needsID(cfg *Config) bool {
 // outcome is what apply did.
 type outcome struct {
 	err     error
-	found   bool // the record existed (always true for a save)
+	found   bool // the record existed; for a save, the one it replaces (see plan.verify)
 	written bool // the store now holds plan.expiry
 	retired int  // how many of plan.retired are gone
 }
@@ -198,9 +233,10 @@ func (st *state) settle(p *plan, res outcome, now time.Time) (notice, error) {
 		st.savedButNotRetired()
 		return n, res.err
 	case res.err != nil:
+		st.refused(res.err)
 		return n, res.err
-	case (p.op == opTouch || p.op == opPatch) && !res.found:
-		if p.op == opPatch {
+	case p.op != opNone && !res.found:
+		if p.op != opTouch {
 			n = noticeEnded
 		}
 		st.startFresh(now)
@@ -224,6 +260,16 @@ func (st *state) settle(p *plan, res outcome, now time.Time) (notice, error) {
 		st.client, st.cookie = clientCurrent, cookieIssue
 	}
 	return n, nil
+}
+
+// refused drops a binding the owner's cap refused (RefuseNew), so the
+// session stays as it was before SetOwner: a handler that takes the
+// error from Save and answers for itself commits the rest of the
+// session, not the same refusal again.
+func (st *state) refused(err error) {
+	if u := st.changes.ownerUndo; u != nil && errors.Is(err, ErrTooManySessions) {
+		st.owner, st.changes.ownerUndo = *u, nil
+	}
 }
 
 // savedButNotRetired settles a save that wrote the record while deleting

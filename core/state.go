@@ -136,6 +136,15 @@ func (c *changes) dirty() bool {
 // rebound reports whether SetOwner changed the binding.
 func (c *changes) rebound() bool { return c.ownerUndo != nil }
 
+// resave reports whether the record must be saved whole for its owner's
+// sake: the binding changed, or the lifetime of a bound session did, so
+// that Owner.Ends, which the owner index relies on, stays the end of the
+// record's life.
+func (st *state) resave() bool {
+	c := &st.changes
+	return c.rebound() || st.owner.Bound() && c.metaUndo != nil && c.metaUndo.lifetime != st.ident.lifetime
+}
+
 // regenUndo is what Reload needs to take back an uncommitted Regenerate.
 type regenUndo struct {
 	id      identity

@@ -20,8 +20,8 @@ type Record struct {
 
 	// Owner is who the session belongs to (see Session.SetOwner); zero
 	// for a session bound to no one. Every store keeps it with the record
-	// and returns it from Load and Range; Patch and Touch leave it as it
-	// is but for Owner.Seen.
+	// and returns it from Load and Range; Patch, Touch and Pop leave it
+	// as it is but for Owner.Seen.
 	Owner Owner
 }
 

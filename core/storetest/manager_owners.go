@@ -138,10 +138,16 @@ func (d *ownerDevice) list() []string {
 	return handles
 }
 
+// login logs n new devices in as owner, one after another, a few
+// milliseconds apart: stores keep times to the millisecond, and the
+// order of logins decides which session a cap evicts.
 func (a *ownerApp) login(owner string, n int) []*ownerDevice {
 	a.t.Helper()
 	ds := make([]*ownerDevice, n)
 	for i := range ds {
+		if i > 0 {
+			time.Sleep(3 * time.Millisecond)
+		}
 		ds[i] = a.device()
 		ds[i].do("POST", "/login/"+owner)
 	}

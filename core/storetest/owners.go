@@ -203,15 +203,15 @@ func testOwnedLists(t *testing.T, s core.Store) {
 // listed, with the Seen they set.
 func testOwnedNeverStale(t *testing.T, s core.Store, life time.Duration) bool {
 	idx := declared[core.OwnerIndex](t, s, core.CanIndexOwners)
+	caps := core.CapabilitiesOf(s)
 	alice, bob := newOwner(t), newOwner(t)
 	long := time.Now().Add(time.Hour)
-	deleted, moved, unbound, touched, short := NewKey(t), NewKey(t), NewKey(t), NewKey(t), NewKey(t)
-	for _, k := range []string{deleted, moved, unbound, touched} {
+	deleted, moved, unbound, touched, patched, short := NewKey(t), NewKey(t), NewKey(t), NewKey(t), NewKey(t), NewKey(t)
+	for _, k := range []string{deleted, moved, unbound, touched, patched} {
 		mustSave(t, s, k, ownedRecord(alice, long))
 	}
 	exp := time.Now().Add(life)
 	mustSave(t, s, short, ownedRecord(alice, exp))
-	checkOwned(t, "after five Saves", idx, alice.ID, deleted, moved, unbound, touched, short)
 
 	if err := s.Delete(ctxT(t), deleted); err != nil {
 		t.Fatal(err)
@@ -219,33 +219,43 @@ func testOwnedNeverStale(t *testing.T, s core.Store, life time.Duration) bool {
 	mustSave(t, s, moved, ownedRecord(bob, long))
 	mustSave(t, s, unbound, ownedRecord(core.Owner{}, long))
 	before := time.Now()
-	if core.CapabilitiesOf(s).Has(core.CanTouch) {
+	if caps.Has(core.CanTouch) {
 		if ok, err := s.(core.Toucher).Touch(ctxT(t), touched, long.Add(time.Hour)); !ok || err != nil {
 			t.Fatalf("Touch = %v, %v", ok, err)
+		}
+	}
+	if caps.Has(core.CanPatch) {
+		if ok, err := s.(core.Patcher).Patch(ctxT(t), patched, core.Patch{Set: map[string][]byte{"n": raw(1)}, Expiry: long}); !ok || err != nil {
+			t.Fatalf("Patch = %v, %v", ok, err)
 		}
 	}
 	recs, err := idx.Owned(ctxT(t), alice.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if time.Now().After(exp) && !slices.ContainsFunc(recs, func(r core.OwnedRecord) bool { return r.Key == short }) {
+	if time.Now().After(exp) {
 		return false // too slow to tell: the short-lived record may have expired
 	}
-	checkOwned(t, "after a Delete, a Save to another owner and one to none", idx, alice.ID, touched, short)
-	checkOwned(t, "the new owner", idx, bob.ID, moved)
-	if core.CapabilitiesOf(s).Has(core.CanTouch) {
-		for _, r := range recs {
-			if r.Key == touched {
-				checkOwner(t, "Owned after Touch", r.Owner, alice, before)
-				checkExpiry(t, "Owned after Touch", r.Expiry, long.Add(time.Hour))
-			}
+	got := make([]string, 0, len(recs))
+	for _, r := range recs {
+		got = append(got, r.Key)
+		switch {
+		case r.Key == touched && caps.Has(core.CanTouch):
+			checkOwner(t, "Owned after Touch", r.Owner, alice, before)
+			checkExpiry(t, "Owned after Touch", r.Expiry, long.Add(time.Hour))
+		case r.Key == patched && caps.Has(core.CanPatch):
+			checkOwner(t, "Owned after Patch", r.Owner, alice, before)
 		}
 	}
+	if want := sorted(touched, patched, short); !slices.Equal(sorted(got...), want) {
+		t.Errorf("after a Delete, a Save to another owner and one to none: Owned lists %v; want %v", sorted(got...), want)
+	}
+	checkOwned(t, "the new owner", idx, bob.ID, moved)
 
 	if !waitExpired(t, s, short, exp) {
 		return true
 	}
-	checkOwned(t, "after a record expired", idx, alice.ID, touched)
+	checkOwned(t, "after a record expired", idx, alice.ID, touched, patched)
 	return true
 }
 
@@ -283,8 +293,14 @@ func testOwnedConcurrent(t *testing.T, s core.Store) {
 			}
 		})
 		wg.Go(func() {
-			if _, err := idx.Owned(ctxT(t), alice.ID); err != nil {
+			recs, err := idx.Owned(ctxT(t), alice.ID)
+			if err != nil {
 				errs <- fmt.Errorf("Owned while writes race: %w", err)
+			}
+			for _, r := range recs {
+				if r.Owner.ID != alice.ID {
+					errs <- fmt.Errorf("Owned(alice) listed a record of owner %q while writes raced", r.Owner.ID)
+				}
 			}
 		})
 	}

@@ -36,6 +36,7 @@ type app struct {
 //	GET  /keys               returns the keys as a JSON array
 //	GET  /id                 returns the session ID
 //	POST /destroy            destroys the session
+//	POST /login/{owner}      regenerates the session and binds it to owner
 //
 // Session failures are left to the engine, whose error handler answers
 // them, except in GET /keys, which checks Load and answers with a fixed
@@ -80,6 +81,10 @@ func newApp(t *testing.T, st core.Store, storeTimeout time.Duration) *app {
 	})
 	mux.HandleFunc("POST /destroy", func(w http.ResponseWriter, r *http.Request) {
 		core.FromRequest(r).Destroy()
+	})
+	mux.HandleFunc("POST /login/{owner}", func(w http.ResponseWriter, r *http.Request) {
+		core.FromRequest(r).Regenerate()
+		core.FromRequest(r).SetOwner(r.PathValue("owner"))
 	})
 	a.srv = httptest.NewServer(mgr.Handler(mux))
 	t.Cleanup(a.srv.Close)

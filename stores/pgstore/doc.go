@@ -30,15 +30,29 @@
 // # Schema
 //
 // Each session is one row: the hashed session key, the values in one jsonb
-// object, and the expiry. CreateTable runs, for the default table:
+// object, the expiry, and the owner the session is bound to, if any (see
+// core.Session.SetOwner). CreateTable runs, for the default table:
 //
 //	CREATE TABLE IF NOT EXISTS sessionkit_sessions (
-//		key    text PRIMARY KEY,
-//		data   jsonb NOT NULL,
-//		expiry timestamptz NOT NULL
+//		key        text PRIMARY KEY,
+//		data       jsonb NOT NULL,
+//		expiry     timestamptz NOT NULL,
+//		owner      text,
+//		created    timestamptz,
+//		ends       timestamptz,
+//		seen       timestamptz,
+//		user_agent text,
+//		ip         text
 //	);
 //	CREATE INDEX IF NOT EXISTS sessionkit_sessions_expiry_idx
 //		ON sessionkit_sessions (expiry);
+//	CREATE INDEX IF NOT EXISTS sessionkit_sessions_owner_idx
+//		ON sessionkit_sessions (owner, expiry) WHERE owner IS NOT NULL;
+//
+// The last six columns hold core.Record.Owner: owner is Owner.ID and the
+// others its fields of the same names. A session bound to no one has NULL
+// in all six, and a zero time or empty text is NULL too. The owner index is
+// partial, so sessions bound to no one cost it nothing.
 //
 // The data object maps each name to the value's JSON text, held as a jsonb
 // string rather than parsed into jsonb. A session holding the values
@@ -61,11 +75,55 @@
 //
 // Teams that manage the schema with their own migrations can run these
 // statements instead and skip CreateTable. For a custom Options.Table, name
-// the table exactly as configured and the index after it with the suffix
-// _expiry_idx, in the table's schema. The store quotes both names, so write
+// the table exactly as configured and the indexes after it with the
+// suffixes _expiry_idx and _owner_idx, in the table's schema: CreateTable
+// finds the indexes by these names. The store quotes every name, so write
 // them quoted in the migration when they are not all lower case:
-// Options{Table: "auth.Sessions"} means "auth"."Sessions" with the index
-// "Sessions_expiry_idx".
+// Options{Table: "auth.Sessions"} means "auth"."Sessions" with the indexes
+// "Sessions_expiry_idx" and "Sessions_owner_idx".
+//
+// # Upgrading from the first release
+//
+// The first release's table has only the key, data and expiry columns and
+// the expiry index. An existing deployment need do nothing but call
+// CreateTable once, as the minimal program does at every start: it reads
+// the catalog, adds what is missing, and leaves every row as it was, so
+// sessions survive the upgrade (bound to no one until their next login).
+// It runs, in two transactions, each under the advisory lock that makes
+// concurrent starts safe:
+//
+//	ALTER TABLE sessionkit_sessions
+//		ADD COLUMN IF NOT EXISTS owner text,
+//		ADD COLUMN IF NOT EXISTS created timestamptz,
+//		ADD COLUMN IF NOT EXISTS ends timestamptz,
+//		ADD COLUMN IF NOT EXISTS seen timestamptz,
+//		ADD COLUMN IF NOT EXISTS user_agent text,
+//		ADD COLUMN IF NOT EXISTS ip text;
+//	CREATE INDEX IF NOT EXISTS sessionkit_sessions_owner_idx
+//		ON sessionkit_sessions (owner, expiry) WHERE owner IS NOT NULL;
+//
+// On a table already current CreateTable runs neither, and takes no lock
+// on the table. On a large table mind the locks of the upgrade:
+//
+//   - ADD COLUMN of a nullable column without a default rewrites no rows
+//     on PostgreSQL 11 and later, so it is instant once it has its ACCESS
+//     EXCLUSIVE lock. But it waits for every transaction using the table,
+//     and the table's other queries queue behind it meanwhile: call
+//     CreateTable with a context deadline (a few seconds), so a long
+//     transaction makes the start fail and retry rather than stall the
+//     sessions.
+//   - CREATE INDEX scans the whole table, in time proportional to its
+//     size, and blocks writes to it, not reads, until it ends. To avoid that,
+//     build the index beforehand with CREATE INDEX CONCURRENTLY and the
+//     same name and definition; CreateTable then skips it. If a concurrent
+//     build fails it leaves an invalid index of that name, which
+//     CreateTable would also skip: drop it and build it again.
+//
+// During a rolling upgrade, instances of the first release keep working
+// on the upgraded table, but ignore the owner: their Save leaves the owner
+// columns of an existing row as they were, a session they regenerate loses
+// its owner, and their writes do not advance seen. Owner lists are exact
+// once every instance runs this release.
 //
 // # Capabilities
 //
@@ -80,6 +138,24 @@
 //     query.
 //   - core.Cleaner: yes, in bounded batches; a background job runs it every
 //     5 minutes by default (Options.CleanupInterval).
+//   - core.OwnerIndex: yes, one statement (see Owners).
+//
+// # Owners
+//
+// Binding sessions to owners adds no statement to any request. Save writes
+// the owner columns in its upsert, Load and Range read them in their
+// SELECT, and Patch, Touch and Pop of an owned row set seen to the
+// application's clock in the UPDATE they run anyway; a request on an owned
+// session runs the same statements as on an unowned one.
+//
+// Owned, on which core.Manager.OwnerSessions, RevokeSession, RevokeOwner,
+// core.Session.RevokeOthers and core.OwnerConfig.MaxSessions build, is one
+// statement: a CTE deletes the owner's expired rows and a SELECT returns
+// its live ones, both through the owner index, so its cost is in
+// proportion to that owner's rows and it never scans other owners'. When
+// statistics show few expired rows in the table, the planner may find the
+// owner's expired rows through the expiry index instead, which is as
+// cheap. A revocation then deletes each session it ends with one DELETE.
 //
 // # Failures
 //

@@ -10,3 +10,6 @@ import (
 func (s *Store) PopAt(ctx context.Context, key, name string, now time.Time) ([]byte, bool, error) {
 	return s.pop(ctx, key, name, now)
 }
+
+// OwnedQuery is the statement Owned runs, for tests that EXPLAIN it.
+func (s *Store) OwnedQuery() string { return s.q.owned }

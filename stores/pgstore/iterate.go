@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgtype"
-
 	"github.com/sessionkit/sessionkit/core"
 )
 
@@ -21,10 +19,9 @@ const rangePage = 100
 // price is that records saved or deleted during the walk may or may not be
 // visited, as core.Iterator allows.
 func (s *Store) Range(ctx context.Context, fn func(key string, rec core.Record) bool) error {
-	type row struct {
-		key  string
-		data []byte
-		exp  pgtype.Timestamptz
+	type keyed struct {
+		key string
+		row
 	}
 	query, args := s.q.first, []any{time.Now(), rangePage}
 	for {
@@ -32,10 +29,10 @@ func (s *Store) Range(ctx context.Context, fn func(key string, rec core.Record) 
 		if err != nil {
 			return fmt.Errorf("pgstore: range: %w", err)
 		}
-		var page []row
+		var page []keyed
 		for rows.Next() {
-			var r row
-			if err := rows.Scan(&r.key, &r.data, &r.exp); err != nil {
+			var r keyed
+			if err := rows.Scan(append([]any{&r.key}, r.dest()...)...); err != nil {
 				rows.Close()
 				return fmt.Errorf("pgstore: range: %w", err)
 			}
@@ -45,7 +42,7 @@ func (s *Store) Range(ctx context.Context, fn func(key string, rec core.Record) 
 			return fmt.Errorf("pgstore: range: %w", err)
 		}
 		for _, r := range page {
-			rec, err := decode(r.data, r.exp)
+			rec, err := r.record()
 			if err != nil {
 				return fmt.Errorf("pgstore: range: key %q: %w", r.key, err)
 			}

@@ -22,8 +22,12 @@ const (
 // are silently truncated by the server, so two long names could collide.
 const maxIdentLen = 63
 
-// indexSuffix names the expiry index after its table.
-const indexSuffix = "_expiry_idx"
+// The suffixes that name the indexes after their table. The table name's
+// limit comes from the longer one.
+const (
+	indexSuffix      = "_expiry_idx"
+	ownerIndexSuffix = "_owner_idx"
+)
 
 // ErrInvalidOptions wraps every error New returns for bad options.
 var ErrInvalidOptions = errors.New("pgstore: invalid options")
@@ -41,7 +45,8 @@ type Options struct {
 	// but a name may have at most one dot (the schema separator), each part
 	// at most 63 bytes, and the table part at most 52 bytes so that the
 	// derived index name, table+"_expiry_idx", fits PostgreSQL's 63-byte
-	// identifier limit instead of being silently truncated.
+	// identifier limit instead of being silently truncated. The owner
+	// index is named table+"_owner_idx".
 	Table string
 
 	// CleanupInterval is how often the background job deletes expired rows.
@@ -62,9 +67,17 @@ type Options struct {
 	Logger *slog.Logger
 }
 
-// withDefaults validates o and fills its zero fields. It returns the quoted,
-// possibly schema-qualified table name and the quoted index name.
-func (o Options) withDefaults() (Options, string, string, error) {
+// names are the SQL names derived from Options.Table.
+type names struct {
+	table string // quoted, possibly schema-qualified
+	// The indexes, unquoted, as pg_class.relname holds them. They are in
+	// the table's schema.
+	expiryIndex, ownerIndex string
+}
+
+// withDefaults validates o and fills its zero fields. It returns the names
+// derived from the table.
+func (o Options) withDefaults() (Options, names, error) {
 	if o.Table == "" {
 		o.Table = DefaultTable
 	}
@@ -75,20 +88,20 @@ func (o Options) withDefaults() (Options, string, string, error) {
 		o.CleanupBatch = DefaultCleanupBatch
 	}
 	if o.CleanupBatch < 0 {
-		return o, "", "", fmt.Errorf("%w: CleanupBatch %d is negative", ErrInvalidOptions, o.CleanupBatch)
+		return o, names{}, fmt.Errorf("%w: CleanupBatch %d is negative", ErrInvalidOptions, o.CleanupBatch)
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	table, index, err := parseTable(o.Table)
-	return o, table, index, err
+	n, err := parseTable(o.Table)
+	return o, n, err
 }
 
-// parseTable splits name into an optional schema and a table and returns both
-// the table and its expiry index as quoted SQL identifiers.
-func parseTable(name string) (table, index string, err error) {
-	bad := func(why string) (string, string, error) {
-		return "", "", fmt.Errorf("%w: Table %q %s", ErrInvalidOptions, name, why)
+// parseTable splits name into an optional schema and a table and derives
+// the names of the table and its indexes.
+func parseTable(name string) (names, error) {
+	bad := func(why string) (names, error) {
+		return names{}, fmt.Errorf("%w: Table %q %s", ErrInvalidOptions, name, why)
 	}
 	if strings.ContainsRune(name, 0) {
 		return bad("contains a NUL byte")
@@ -114,5 +127,9 @@ func parseTable(name string) (table, index string, err error) {
 	}
 	// CREATE INDEX puts the index in the table's schema; it cannot be
 	// qualified there.
-	return pgx.Identifier(parts).Sanitize(), pgx.Identifier{tbl + indexSuffix}.Sanitize(), nil
+	return names{
+		table:       pgx.Identifier(parts).Sanitize(),
+		expiryIndex: tbl + indexSuffix,
+		ownerIndex:  tbl + ownerIndexSuffix,
+	}, nil
 }

@@ -19,7 +19,8 @@ import (
 )
 
 // Store is a core.Store backed by one PostgreSQL table. It also implements
-// core.Patcher, core.Toucher, core.Popper, core.Iterator and core.Cleaner.
+// core.Patcher, core.Toucher, core.Popper, core.Iterator, core.Cleaner and
+// core.OwnerIndex.
 // It is safe for concurrent use, including by several processes sharing the
 // table.
 //
@@ -32,8 +33,7 @@ import (
 type Store struct {
 	pool  *pgxpool.Pool
 	opts  Options
-	table string // quoted, possibly schema-qualified
-	index string // quoted
+	names names
 
 	q queries
 
@@ -56,11 +56,11 @@ func New(pool *pgxpool.Pool, opts Options) (*Store, error) {
 	if pool == nil {
 		return nil, fmt.Errorf("%w: nil pool", ErrInvalidOptions)
 	}
-	opts, table, index, err := opts.withDefaults()
+	opts, n, err := opts.withDefaults()
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{pool: pool, opts: opts, table: table, index: index, q: newQueries(table), done: make(chan struct{})}
+	s := &Store{pool: pool, opts: opts, names: n, q: newQueries(n.table), done: make(chan struct{})}
 	if opts.CleanupInterval < 0 {
 		s.stop = func() {}
 		close(s.done)
@@ -83,18 +83,15 @@ func (s *Store) Close() error {
 
 // Load implements core.Store.
 func (s *Store) Load(ctx context.Context, key string) (core.Record, bool, error) {
-	var (
-		data []byte
-		exp  pgtype.Timestamptz
-	)
-	err := s.pool.QueryRow(ctx, s.q.load, key, time.Now()).Scan(&data, &exp)
+	var r row
+	err := s.pool.QueryRow(ctx, s.q.load, key, time.Now()).Scan(r.dest()...)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return core.Record{}, false, nil
 	}
 	if err != nil {
 		return core.Record{}, false, fmt.Errorf("pgstore: load: %w", err)
 	}
-	rec, err := decode(data, exp)
+	rec, err := r.record()
 	if err != nil {
 		return core.Record{}, false, fmt.Errorf("pgstore: load: %w", err)
 	}
@@ -102,14 +99,21 @@ func (s *Store) Load(ctx context.Context, key string) (core.Record, bool, error)
 }
 
 // Save implements core.Store. It is one upsert, so concurrent saves of one
-// key leave exactly one of the records. A record whose expiry has already
-// passed is written but never loaded; Cleanup reclaims it.
+// key leave exactly one of the records, owner columns included. A record
+// whose expiry has already passed is written but never loaded; Cleanup
+// reclaims it. An owner whose text is not UTF-8 without NUL, which core
+// never sends, is an error wrapping core.ErrBadRecord.
 func (s *Store) Save(ctx context.Context, key string, rec core.Record) error {
 	data, err := encodeValues(rec.Values)
 	if err != nil {
 		return fmt.Errorf("pgstore: save: %w", err)
 	}
-	if _, err := s.pool.Exec(ctx, s.q.save, key, data, timestamp(rec.Expiry)); err != nil {
+	owner, err := ownerArgs(rec.Owner)
+	if err != nil {
+		return fmt.Errorf("pgstore: save: %w", err)
+	}
+	args := append([]any{key, data, timestamp(rec.Expiry)}, owner...)
+	if _, err := s.pool.Exec(ctx, s.q.save, args...); err != nil {
 		return fmt.Errorf("pgstore: save: %w", err)
 	}
 	return nil
@@ -192,13 +196,13 @@ func decodeValue(e []byte) ([]byte, error) {
 }
 
 // decode turns a row's data and expiry columns into a Record, each value
-// through decodeValue.
-func decode(data []byte, exp pgtype.Timestamptz) (core.Record, error) {
+// through decodeValue, with owner as its Owner.
+func decode(data []byte, exp pgtype.Timestamptz, owner core.Owner) (core.Record, error) {
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(data, &m); err != nil {
 		return core.Record{}, fmt.Errorf("%w: %v", core.ErrBadRecord, err)
 	}
-	rec := core.Record{Values: make(map[string][]byte, len(m)), Expiry: fromTimestamp(exp)}
+	rec := core.Record{Values: make(map[string][]byte, len(m)), Expiry: fromTimestamp(exp), Owner: owner}
 	for k, e := range m {
 		v, err := decodeValue(e)
 		if err != nil {
@@ -219,7 +223,7 @@ func timestamp(t time.Time) pgtype.Timestamptz {
 }
 
 func fromTimestamp(ts pgtype.Timestamptz) time.Time {
-	if ts.InfinityModifier != pgtype.Finite {
+	if !ts.Valid || ts.InfinityModifier != pgtype.Finite {
 		return time.Time{}
 	}
 	return ts.Time

@@ -12,12 +12,13 @@ import (
 
 // Compile-time proof that Store offers every optional capability.
 var (
-	_ core.Store    = (*pgstore.Store)(nil)
-	_ core.Patcher  = (*pgstore.Store)(nil)
-	_ core.Toucher  = (*pgstore.Store)(nil)
-	_ core.Popper   = (*pgstore.Store)(nil)
-	_ core.Iterator = (*pgstore.Store)(nil)
-	_ core.Cleaner  = (*pgstore.Store)(nil)
+	_ core.Store      = (*pgstore.Store)(nil)
+	_ core.Patcher    = (*pgstore.Store)(nil)
+	_ core.Toucher    = (*pgstore.Store)(nil)
+	_ core.Popper     = (*pgstore.Store)(nil)
+	_ core.Iterator   = (*pgstore.Store)(nil)
+	_ core.Cleaner    = (*pgstore.Store)(nil)
+	_ core.OwnerIndex = (*pgstore.Store)(nil)
 )
 
 func TestCapabilities(t *testing.T) {
@@ -26,7 +27,7 @@ func TestCapabilities(t *testing.T) {
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
-	if got, want := core.CapabilitiesOf(s), core.CanPatch|core.CanTouch|core.CanIterate|core.CanCleanup|core.CanPop; got != want {
+	if got, want := core.CapabilitiesOf(s), core.CanPatch|core.CanTouch|core.CanIterate|core.CanCleanup|core.CanPop|core.CanIndexOwners; got != want {
 		t.Errorf("CapabilitiesOf(Store) = %v; want %v", got, want)
 	}
 }

@@ -14,7 +14,6 @@ import (
 
 	"github.com/sessionkit/sessionkit/core"
 	"github.com/sessionkit/sessionkit/core/storetest"
-	"github.com/sessionkit/sessionkit/stores/redisstore"
 )
 
 // startCluster starts a three-master Redis Cluster on free loopback ports
@@ -59,12 +58,15 @@ func TestCluster(t *testing.T) {
 	s, _ := newStore(t, client)
 	storetest.Run(t, s)
 
-	t.Run("IteratorSpansMasters", func(t *testing.T) { testIteratorSpansNodes(t, s, client.ForEachMaster) })
+	t.Run("IteratorSpansMasters", func(t *testing.T) { testIteratorSpansNodes(t, client, client.ForEachMaster) })
 }
 
 // testIteratorSpansNodes saves records until they sit on at least two of
-// the nodes forEach visits, then checks Count and Range find them all.
-func testIteratorSpansNodes(t *testing.T, s *redisstore.Store, forEach func(context.Context, func(context.Context, *redis.Client) error) error) {
+// the nodes forEach visits, then checks Count and Range find them all. It
+// uses a store of its own, since counts are exact and the conformance
+// suite's manager checks leave sessions behind.
+func testIteratorSpansNodes(t *testing.T, client redis.UniversalClient, forEach func(context.Context, func(context.Context, *redis.Client) error) error) {
+	s, _ := newStore(t, client)
 	ctx := context.Background()
 	const n = 30
 	rec := core.Record{Values: map[string][]byte{"a": []byte("1")}, Expiry: time.Now().Add(time.Hour)}

@@ -38,6 +38,10 @@ func TestEveryCallHonoursTheDeadline(t *testing.T) {
 		{"Touch", func(ctx context.Context) error { _, err := s.Touch(ctx, key, rec.Expiry); return err }},
 		{"Pop", func(ctx context.Context) error { _, _, err := s.Pop(ctx, key, "a"); return err }},
 		{"Count", func(ctx context.Context) error { _, err := s.Count(ctx); return err }},
+		{"Owned", func(ctx context.Context) error { _, err := s.Owned(ctx, "owner"); return err }},
+		{"Save owned", func(ctx context.Context) error {
+			return s.Save(ctx, key, core.Record{Values: rec.Values, Expiry: rec.Expiry, Owner: core.Owner{ID: "owner"}})
+		}},
 		{"Range", func(ctx context.Context) error {
 			return s.Range(ctx, func(string, core.Record) bool { return true })
 		}},

@@ -10,3 +10,6 @@ import (
 func (s *Store) PopAt(ctx context.Context, key, name string, now time.Time) ([]byte, bool, error) {
 	return s.pop(ctx, key, name, now)
 }
+
+// GlobEscape quotes the characters SCAN's MATCH treats specially.
+var GlobEscape = globEscape

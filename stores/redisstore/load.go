@@ -45,7 +45,7 @@ func decodeReply(res any, err error) (core.Record, bool, error) {
 }
 
 // decodeLoad turns loadScript's {PEXPIRETIME, HGETALL} reply into a
-// Record. Fields outside the layout are ignored.
+// Record, with its Owner. Fields outside the layout are ignored.
 func decodeLoad(res any) (core.Record, error) {
 	parts, ok := res.([]any)
 	if !ok || len(parts) != 2 {
@@ -63,6 +63,7 @@ func decodeLoad(res any) (core.Record, error) {
 	if ms > 0 { // -1: no TTL
 		rec.Expiry = time.UnixMilli(ms)
 	}
+	var owner [len(ownerFields)]string
 	for i := 0; i < len(fields); i += 2 {
 		f, ok1 := fields[i].(string)
 		v, ok2 := fields[i+1].(string)
@@ -71,7 +72,13 @@ func decodeLoad(res any) (core.Record, error) {
 		}
 		if k, ok := strings.CutPrefix(f, valuePrefix); ok {
 			rec.Values[k] = []byte(v)
+		} else if j, ok := ownerFieldIndex[f]; ok {
+			owner[j] = v
 		}
+	}
+	var err error
+	if rec.Owner, err = decodeOwner(owner); err != nil {
+		return core.Record{}, err
 	}
 	return rec, nil
 }

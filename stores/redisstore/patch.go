@@ -14,7 +14,8 @@ import (
 // fields, deletes p.Delete's and moves the expiry; otherwise it writes
 // nothing and reports found false. Concurrent patches to different keys of
 // one session never lose each other's writes. An expiry already in the
-// past deletes the session.
+// past deletes the session. An owned session's Owner.Seen is set to the
+// time of the call by the same script: no extra command.
 func (s *Store) Patch(ctx context.Context, key string, p core.Patch) (bool, error) {
 	if err := ctx.Err(); err != nil {
 		return false, fmt.Errorf("redisstore: patch: %w", err)
@@ -35,7 +36,8 @@ func (s *Store) Patch(ctx context.Context, key string, p core.Patch) (bool, erro
 // Touch implements core.Toucher: it moves the expiry of a session that
 // exists and has not expired by the application's clock, in one round
 // trip, and never recreates a missing or expired one. A zero expiry
-// removes the TTL; one already in the past deletes the session.
+// removes the TTL; one already in the past deletes the session. Like
+// Patch, it sets an owned session's Owner.Seen in the same script.
 func (s *Store) Touch(ctx context.Context, key string, expiry time.Time) (bool, error) {
 	if err := ctx.Err(); err != nil {
 		return false, fmt.Errorf("redisstore: touch: %w", err)

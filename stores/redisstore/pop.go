@@ -15,7 +15,8 @@ import (
 // it reads the value's field and deletes it (HGET and HDEL), leaving the
 // other values and the expiry alone. Of concurrent pops of one value
 // exactly one gets it. found is false, and nothing is written, when the
-// session or the value is absent.
+// session or the value is absent. A pop that removes a value sets an
+// owned session's Owner.Seen in the same script.
 func (s *Store) Pop(ctx context.Context, key, name string) ([]byte, bool, error) {
 	return s.pop(ctx, key, name, time.Now())
 }

@@ -20,5 +20,5 @@ func TestRing(t *testing.T) {
 	t.Cleanup(func() { client.Close() })
 	s, _ := newStore(t, client)
 	storetest.Run(t, s)
-	t.Run("IteratorSpansShards", func(t *testing.T) { testIteratorSpansNodes(t, s, client.ForEachShard) })
+	t.Run("IteratorSpansShards", func(t *testing.T) { testIteratorSpansNodes(t, client, client.ForEachShard) })
 }

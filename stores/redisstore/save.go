@@ -11,32 +11,63 @@ import (
 // Save implements core.Store: it replaces the whole hash and sets its TTL
 // in one atomic script. A record whose expiry has already passed is not
 // stored, and any record under key is deleted.
+//
+// Then, in a second round trip that only a Save involving an owner makes,
+// it writes the session's entry in its owner's index and deletes the one
+// in its previous owner's, if the owner changed (both in one pipeline). A
+// Save to no owner of a session that had none makes no second round trip.
+// If the index write fails, Save deletes the record it just wrote (unless
+// another Save has replaced it since) and returns the error, so that a
+// failed Save leaves no owned session its owner's index lacks.
 func (s *Store) Save(ctx context.Context, key string, rec core.Record) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("redisstore: save: %w", err)
 	}
 	if expired(rec.Expiry, time.Now()) {
-		if err := s.client.Del(ctx, s.redisKey(key)).Err(); err != nil {
+		if err := s.remove(ctx, key); err != nil {
 			return fmt.Errorf("redisstore: save: %w", err)
 		}
 		return nil
 	}
-	args := make([]any, 1, 1+2*len(rec.Values))
+	args := make([]any, 1, 1+2*len(rec.Values)+14)
 	args[0] = expiryArg(rec.Expiry)
 	args = hashArgs(args, rec.Values)
-	if err := saveScript.Run(ctx, s.client, []string{s.redisKey(key)}, args...).Err(); err != nil {
+	var now binding
+	if rec.Owner.Bound() {
+		now = binding{owner: rec.Owner.ID, gen: newGeneration()}
+		args = ownerArgs(args, rec.Owner, now.gen)
+	}
+	old, err := decodeBinding(saveScript.Run(ctx, s.client, []string{s.redisKey(key)}, args...).Result())
+	if err != nil {
 		return fmt.Errorf("redisstore: save: %w", err)
+	}
+	if err := s.reindex(ctx, key, planReindex(old, now, rec.Owner, rec.Expiry)); err != nil {
+		_ = rollbackScript.Run(ctx, s.client, []string{s.redisKey(key)}, now.gen).Err()
+		return fmt.Errorf("redisstore: save: owner index: %w", err)
 	}
 	return nil
 }
 
-// Delete implements core.Store with one DEL.
+// Delete implements core.Store with one script that deletes the hash and
+// returns its owner. For an owned session a second round trip then
+// deletes its entry from the owner's index, best effort: Owned never
+// lists an entry whose record is gone, and prunes it.
 func (s *Store) Delete(ctx context.Context, key string) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("redisstore: delete: %w", err)
 	}
-	if err := s.client.Del(ctx, s.redisKey(key)).Err(); err != nil {
+	if err := s.remove(ctx, key); err != nil {
 		return fmt.Errorf("redisstore: delete: %w", err)
 	}
+	return nil
+}
+
+// remove deletes the record under key, then its owner index entry.
+func (s *Store) remove(ctx context.Context, key string) error {
+	old, err := decodeBinding(deleteScript.Run(ctx, s.client, []string{s.redisKey(key)}).Result())
+	if err != nil {
+		return err
+	}
+	s.unindex(ctx, key, old)
 	return nil
 }

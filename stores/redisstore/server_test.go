@@ -85,6 +85,33 @@ func deleteSessions(t *testing.T, client redis.UniversalClient, prefix string) {
 	if err != nil {
 		t.Errorf("listing test sessions: %v", err)
 	}
+	// Owner indexes whose sessions expired rather than being deleted
+	// outlive them until their own TTL.
+	if err := forEachNode(ctx, client, func(ctx context.Context, c *redis.Client) error {
+		iter := c.Scan(ctx, 0, redisstore.GlobEscape(prefix)+"owner:*", 500).Iterator()
+		for iter.Next(ctx) {
+			if err := c.Del(ctx, iter.Val()).Err(); err != nil {
+				return err
+			}
+		}
+		return iter.Err()
+	}); err != nil {
+		t.Errorf("deleting test owner indexes: %v", err)
+	}
+}
+
+// forEachNode calls fn for every master of a cluster, every shard of a
+// ring, or the client itself.
+func forEachNode(ctx context.Context, client redis.UniversalClient, fn func(context.Context, *redis.Client) error) error {
+	switch c := client.(type) {
+	case *redis.ClusterClient:
+		return c.ForEachMaster(ctx, fn)
+	case *redis.Ring:
+		return c.ForEachShard(ctx, fn)
+	case *redis.Client:
+		return fn(ctx, c)
+	}
+	return fmt.Errorf("unexpected client %T", client)
 }
 
 // requireBinaries skips t (fails it under CI=true) unless redis-server and

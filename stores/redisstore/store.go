@@ -17,9 +17,11 @@ import (
 const DefaultPrefix = "sessionkit:"
 
 // Hash layout. Every session value lives in the field valuePrefix+key, so
-// no session key, not even "", can collide with markerField. The marker
-// keeps a session with no values alive: Redis deletes a hash whose last
-// field goes. Its value is the layout version.
+// no session key, not even "", can collide with markerField or the owner
+// fields, none of which starts with valuePrefix. The marker keeps a
+// session with no values alive: Redis deletes a hash whose last field
+// goes. Its value is the layout version; the owner fields were added
+// without a new version, since a record without them reads as unowned.
 const (
 	valuePrefix   = "v:"
 	markerField   = "m"
@@ -46,11 +48,13 @@ type Options struct {
 }
 
 // Store is a core.Store backed by Redis. It implements core.Patcher,
-// core.Toucher, core.Popper and core.Iterator. It needs no core.Cleaner:
-// Redis expires keys by itself.
+// core.Toucher, core.Popper, core.Iterator and core.OwnerIndex. It needs
+// no core.Cleaner: Redis expires keys by itself.
 //
-// Each session is one Redis hash under Prefix+key, so every operation
-// touches a single key and works unchanged on Redis Cluster. The hash's
+// Each session is one Redis hash under Prefix+key, so every operation on
+// a session touches a single key and works unchanged on Redis Cluster; an
+// owned session also has an entry in its owner's index, another key (see
+// the package doc's "Owner index"). The hash's
 // TTL is set with PEXPIREAT to the record's expiry; a zero Expiry means no
 // TTL. Expiries are absolute instants, so the clocks of the application
 // servers and of Redis must agree (run NTP): Redis drops a record when its
@@ -66,11 +70,12 @@ type Store struct {
 }
 
 var (
-	_ core.Store    = (*Store)(nil)
-	_ core.Patcher  = (*Store)(nil)
-	_ core.Toucher  = (*Store)(nil)
-	_ core.Popper   = (*Store)(nil)
-	_ core.Iterator = (*Store)(nil)
+	_ core.Store      = (*Store)(nil)
+	_ core.Patcher    = (*Store)(nil)
+	_ core.Toucher    = (*Store)(nil)
+	_ core.Popper     = (*Store)(nil)
+	_ core.Iterator   = (*Store)(nil)
+	_ core.OwnerIndex = (*Store)(nil)
 )
 
 // New returns a Store that talks to Redis through client: a *redis.Client

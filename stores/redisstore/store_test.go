@@ -31,7 +31,7 @@ func TestCapabilities(t *testing.T) {
 		t.Fatalf("New: %v", err)
 	}
 	// Redis expires keys itself, so there is nothing to Cleanup.
-	if got, want := core.CapabilitiesOf(s), core.CanPatch|core.CanTouch|core.CanPop|core.CanIterate; got != want {
+	if got, want := core.CapabilitiesOf(s), core.CanPatch|core.CanTouch|core.CanPop|core.CanIterate|core.CanIndexOwners; got != want {
 		t.Errorf("CapabilitiesOf(Store) = %v; want %v", got, want)
 	}
 }

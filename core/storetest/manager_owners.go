@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -23,6 +24,9 @@ type ownerApp struct {
 	t   *testing.T
 	url string
 	tr  *http.Transport
+
+	mu     sync.Mutex
+	owners map[string]bool // every owner logged in, revoked at the end
 }
 
 // startOwnerApp serves, behind a manager over s:
@@ -81,13 +85,29 @@ func startOwnerApp(t *testing.T, s core.Store, owners core.OwnerConfig) *ownerAp
 		fmt.Fprint(w, n)
 	})
 	srv := httptest.NewServer(mgr.Handler(mux))
-	a := &ownerApp{t: t, url: srv.URL, tr: &http.Transport{}}
+	a := &ownerApp{t: t, url: srv.URL, tr: &http.Transport{}, owners: map[string]bool{}}
 	t.Cleanup(func() {
 		a.tr.CloseIdleConnections()
 		srv.Close()
+		// Every session the checks create is bound at login: revoking
+		// the owners leaves the store as the suite found it.
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		for owner := range a.owners {
+			if _, err := mgr.RevokeOwner(ctx, owner); err != nil {
+				t.Errorf("RevokeOwner(%q) at the end of the check = %v", owner, err)
+			}
+		}
 		mgr.Close()
 	})
 	return a
+}
+
+// used records that owner has sessions, for the clean-up.
+func (a *ownerApp) used(owner string) {
+	a.mu.Lock()
+	a.owners[owner] = true
+	a.mu.Unlock()
 }
 
 // ownerDevice is one browser of an owner.
@@ -143,6 +163,7 @@ func (d *ownerDevice) list() []string {
 // order of logins decides which session a cap evicts.
 func (a *ownerApp) login(owner string, n int) []*ownerDevice {
 	a.t.Helper()
+	a.used(owner)
 	ds := make([]*ownerDevice, n)
 	for i := range ds {
 		if i > 0 {
@@ -231,6 +252,7 @@ func testManagerOwnersConcurrent(t *testing.T, s core.Store) {
 	keeper := a.login(owner, 1)[0]
 	const logins = 20
 	ds := make([]*ownerDevice, logins)
+	a.used(owner)
 	var wg sync.WaitGroup
 	for i := range ds {
 		ds[i] = a.device()

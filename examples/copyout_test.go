@@ -228,6 +228,7 @@ func listDeps(t *testing.T, pkg string) []string {
 var shared = []string{
 	"api.go", "api_test.go",
 	"config.go", "config_test.go",
+	"devices.go", "devices_test.go",
 	"metrics.go", "metrics_test.go",
 	"page.go", "page.html",
 	"session_test.go",

@@ -58,39 +58,7 @@ func TestBrowser(t *testing.T) {
 	execPath := chromium(t)
 
 	url := contract.Serve(t, app)
-
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(execPath),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.Flag("no-default-browser-check", true),
-		chromedp.UserDataDir(t.TempDir()),
-	)
-	defer cancelAlloc()
-	ctx, cancel := chromedp.NewContext(allocCtx)
-	defer cancel()
-
-	// The first Do starts the browser, which lives as long as the context of
-	// that call, so it gets no timeout; a timer bounds the start instead.
-	started := make(chan error, 1)
-	go func() { started <- chromedp.Do(ctx) }()
-	select {
-	case err := <-started:
-		if err != nil {
-			t.Fatalf("starting Chromium at %s: %v", execPath, err)
-		}
-	case <-time.After(time.Minute):
-		cancel()
-		t.Fatalf("Chromium at %s did not start within a minute", execPath)
-	}
-
-	b := &browser{t: t, ctx: ctx, url: url}
+	b := startBrowser(t, execPath, url)
 	b.navigate("open the page", chromedp.Navigate(url))
 	b.expect("a new visitor", pageState{Views: "0", URL: url})
 
@@ -135,7 +103,78 @@ func TestBrowser(t *testing.T) {
 	b.expect("after logout and a reload", pageState{Views: "0", URL: url})
 }
 
-// browser runs the steps of TestBrowser, each bounded by
+// TestBrowserRevokesAnotherDevice drives two headless Chromiums, each
+// with a profile of its own (its own cookies), as two devices of one
+// user: the first lists both sessions on the page and revokes the
+// other's, which is logged out at its next page load.
+func TestBrowserRevokesAnotherDevice(t *testing.T) {
+	t.Parallel()
+	execPath := chromium(t)
+	url := contract.Serve(t, app)
+	laptop, phone := startBrowser(t, execPath, url), startBrowser(t, execPath, url)
+	for _, b := range []*browser{laptop, phone} {
+		b.navigate("open the page", chromedp.Navigate(url))
+		b.navigate("log in", chromedp.SetValue(chromedp.CSS(`input[name="user"]`), "alice"), chromedp.Click(chromedp.ID("login")))
+		b.expect("after login", pageState{Views: "0", User: "alice", URL: url})
+	}
+	laptop.navigate("reload", chromedp.Reload())
+	if n := laptop.eval(`String(document.querySelectorAll("#sessions li.device").length)`); n != "2" {
+		t.Fatalf("the page lists %s devices; want 2, one per browser", n)
+	}
+	if got := laptop.eval(`document.querySelector("#sessions li.device.current .this-device")?.textContent ?? ""`); got != "This device" {
+		t.Errorf("the current device's marker reads %q; want %q", got, "This device")
+	}
+	laptop.navigate("revoke the other device", chromedp.Click(chromedp.CSS(`#sessions li.device:not(.current) button.revoke`)))
+	if got := laptop.eval(`document.getElementById("flash")?.textContent ?? ""`); !strings.HasPrefix(got, "Signed out ") {
+		t.Errorf("after revoking, the flash message reads %q; want one saying which device was signed out", got)
+	}
+	if n := laptop.eval(`String(document.querySelectorAll("#sessions li.device").length)`); n != "1" {
+		t.Errorf("after revoking, the page lists %s devices; want 1", n)
+	}
+	phone.navigate("reload the revoked device", chromedp.Reload())
+	phone.expect("the revoked device", pageState{Views: "0", URL: url})
+	laptop.navigate("reload", chromedp.Reload())
+	laptop.expect("the device that revoked", pageState{Views: "0", User: "alice", URL: url})
+}
+
+// startBrowser starts a headless Chromium with a profile of its own,
+// stopped by t's cleanup, ready to run the steps against the app at url.
+func startBrowser(t *testing.T, execPath, url string) *browser {
+	t.Helper()
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+		chromedp.ExecPath(execPath),
+		chromedp.Flag("headless", true),
+		chromedp.Flag("no-sandbox", true),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.Flag("no-default-browser-check", true),
+		chromedp.UserDataDir(t.TempDir()),
+	)
+	t.Cleanup(cancelAlloc)
+	ctx, cancel := chromedp.NewContext(allocCtx)
+	t.Cleanup(cancel) // before cancelAlloc
+
+	// The first Do starts the browser, which lives as long as the context of
+	// that call, so it gets no timeout; a timer bounds the start instead.
+	started := make(chan error, 1)
+	go func() { started <- chromedp.Do(ctx) }()
+	select {
+	case err := <-started:
+		if err != nil {
+			t.Fatalf("starting Chromium at %s: %v", execPath, err)
+		}
+	case <-time.After(time.Minute):
+		cancel()
+		t.Fatalf("Chromium at %s did not start within a minute", execPath)
+	}
+	return &browser{t: t, ctx: ctx, url: url}
+}
+
+// browser runs the steps of a browser test, each bounded by
 // browserStepTimeout.
 type browser struct {
 	t   *testing.T

@@ -54,6 +54,11 @@ type config struct {
 	// metrics (SESSION_METRICS) serves the session metrics at GET
 	// /metrics (see metrics.go).
 	metrics bool
+
+	// maxPerUser (SESSION_MAX_PER_USER) caps each user's live sessions
+	// (core.OwnerConfig.MaxSessions): a login past it signs out the user's
+	// oldest session. Zero: no cap.
+	maxPerUser int
 }
 
 // loadConfig reads the configuration through getenv (os.Getenv in the
@@ -93,6 +98,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if cfg.metrics, err = parseBool("SESSION_METRICS", env("SESSION_METRICS", "false")); err != nil {
 		return config{}, err
 	}
+	if cfg.maxPerUser, err = parseCount("SESSION_MAX_PER_USER", env("SESSION_MAX_PER_USER", "0")); err != nil {
+		return config{}, err
+	}
 	secure := env("SESSION_SECURE", "auto")
 	mode, ok := secureModes[secure]
 	if !ok {
@@ -126,6 +134,16 @@ func parseBool(name, v string) (bool, error) {
 		return false, fmt.Errorf("%s=%q: want true or false", name, v)
 	}
 	return b, nil
+}
+
+// parseCount parses the variable name's value v as a whole number of zero
+// or more.
+func parseCount(name, v string) (int, error) {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		return 0, fmt.Errorf("%s=%q: want a whole number of zero or more (0: no limit)", name, v)
+	}
+	return n, nil
 }
 
 // parseDuration parses the variable name's value v as a Go duration of

@@ -56,8 +56,11 @@ func newHandler(mgr *core.Manager, pageURL string) http.Handler {
 		}
 		s := chisession.Get(r)
 		// A new session ID at login defeats session fixation; the data
-		// moves with it.
+		// moves with it. SetOwner binds the session to the user, so that
+		// they can list and revoke their sessions (and, with
+		// SESSION_MAX_PER_USER, their oldest is signed out).
 		s.Regenerate()
+		s.SetOwner(name)
 		userKey.Set(s, name)
 		return map[string]string{"user": name}, nil
 	}))
@@ -72,6 +75,41 @@ func newHandler(mgr *core.Manager, pageURL string) http.Handler {
 		chisession.Get(r).Destroy() // deletes the record and clears the cookie
 		return map[string]bool{"ok": true}, nil
 	}))
+
+	// The user's sessions, named by handles, never by session IDs (see
+	// devices.go). Without a logged-in user they answer 401.
+	r.Get("/api/sessions", api(func(r *http.Request) (any, error) {
+		list, err := chisession.Get(r).OwnerSessions(r.Context())
+		if err != nil {
+			return nil, ownerError(err)
+		}
+		return sessionsJSON(list), nil
+	}))
+	r.Delete("/api/sessions/{id}", api(func(r *http.Request) (any, error) {
+		// Revoking the caller's own session logs it out, as logout does.
+		if err := chisession.Get(r).RevokeSession(r.Context(), pathParam(r, "id")); err != nil {
+			return nil, ownerError(err)
+		}
+		return map[string]bool{"ok": true}, nil
+	}))
+	r.Post("/api/sessions/revoke-others", api(func(r *http.Request) (any, error) {
+		n, err := chisession.Get(r).RevokeOthers(r.Context())
+		if err != nil {
+			return nil, ownerError(err)
+		}
+		return map[string]int{"revoked": n}, nil
+	}))
+	// The page's forms for them: HTML forms can only POST.
+	r.Post("/sessions/revoke", func(w http.ResponseWriter, r *http.Request) {
+		s := chisession.Get(r)
+		flash, err := revokeDevice(r.Context(), s, r.PostFormValue("id"))
+		respondPage(w, r, s, pageURL, flash, err)
+	})
+	r.Post("/sessions/revoke-others", func(w http.ResponseWriter, r *http.Request) {
+		s := chisession.Get(r)
+		n, err := s.RevokeOthers(r.Context())
+		respondPage(w, r, s, pageURL, revokedOthers(n), ownerError(err))
+	})
 
 	r.Post("/api/flash", api(func(r *http.Request) (any, error) {
 		msg, err := field("msg", r.PostFormValue("msg"))

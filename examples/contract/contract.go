@@ -42,6 +42,8 @@ func Run(t *testing.T, app App) {
 		{"SessionKeyCapRefusesFlood", testKeyCap},
 		{"UnparsableTargetIsNetHTTPs400", testUnparsableTarget},
 		{"MetricsSetting", testMetrics},
+		{"OwnedSessions", testOwnedSessions},
+		{"OwnerIndexFailuresStayPrivate", testOwnedFailure},
 		{"RunServesOnListenerAddress", testRun},
 		{"RunRejectsBadSettings", testRunRejectsBadSettings},
 	} {
@@ -53,6 +55,10 @@ func Run(t *testing.T, app App) {
 }
 
 var big = strings.Repeat("v", maxValueBytes)
+
+// thisClient is how the page lists the session of a suite's client that
+// logged in with Go's default User-Agent.
+const thisClient = "Go HTTP client (this device)"
 
 // fieldError is the 400 message for a bad form field.
 func fieldError(name string) string { return name + " must be 1 to 256 bytes" }
@@ -82,7 +88,7 @@ var flows = []struct {
 		{req: get("/api/me"), status: 401, isErr: true},
 		{req: post("/api/login", "user", "  alice "), status: 200, json: `{"user": "alice"}`, cookie: setsCookie},
 		{req: get("/api/me"), status: 200, json: `{"user": "alice"}`},
-		{req: get("/"), status: 200, page: &page{user: "alice"}},
+		{req: get("/"), status: 200, page: &page{user: "alice", devices: thisClient}},
 	}},
 	{"LoginRejectsBadUsers", []step{
 		{req: post("/api/login"), status: 400, errMsg: fieldError("user"), cookie: noCookie},
@@ -106,15 +112,15 @@ var flows = []struct {
 		{req: post("/api/login", "user", `<script>alert("u")</script>`), status: 200},
 		{req: post("/api/flash", "msg", `<img src=x onerror=alert(1)>`), status: 200},
 		// parsePage only matches escaped text: a raw tag would end the element early.
-		{req: get("/"), status: 200, page: &page{user: `<script>alert("u")</script>`, flash: `<img src=x onerror=alert(1)>`}},
+		{req: get("/"), status: 200, page: &page{user: `<script>alert("u")</script>`, flash: `<img src=x onerror=alert(1)>`, devices: thisClient}},
 	}},
 	{"FormPostsRedirectToPage", []step{
 		{req: submit("/api/views"), status: 303, cookie: setsCookie},
 		{req: submit("/api/views"), status: 303},
 		{req: submit("/api/login", "user", "bob"), status: 303, cookie: setsCookie},
 		{req: submit("/api/flash", "msg", "welcome"), status: 303},
-		{req: get("/"), status: 200, page: &page{views: 2, user: "bob", flash: "welcome"}},
-		{req: get("/"), status: 200, page: &page{views: 2, user: "bob"}},
+		{req: get("/"), status: 200, page: &page{views: 2, user: "bob", flash: "welcome", devices: thisClient}},
+		{req: get("/"), status: 200, page: &page{views: 2, user: "bob", devices: thisClient}},
 		{req: submit("/api/logout"), status: 303, cookie: clearsCookie},
 		{req: get("/"), status: 200, page: &page{}, cookie: noCookie},
 	}},
@@ -128,6 +134,24 @@ var flows = []struct {
 		{req: submit("/api/login", "user", "   "), status: 400, page: &page{views: 1, flash: "hi", error: fieldError("user")}},
 		{req: get("/"), status: 200, page: &page{views: 1}},
 		{req: get("/api/me"), status: 401, isErr: true},
+	}},
+	// The per-user session routes need a logged-in user, a session alone
+	// is not enough; they set no cookie.
+	{"SessionRoutesNeedLogin", []step{
+		{req: get("/api/sessions"), status: 401, errMsg: msgNotLoggedIn, cookie: noCookie},
+		{req: send(http.MethodDelete, "/api/sessions/some-handle"), status: 401, errMsg: msgNotLoggedIn, cookie: noCookie},
+		{req: post("/api/sessions/revoke-others"), status: 401, errMsg: msgNotLoggedIn, cookie: noCookie},
+		{req: submit("/sessions/revoke", "id", "some-handle"), status: 401, page: &page{error: msgNotLoggedIn}, cookie: noCookie},
+		{req: submit("/sessions/revoke-others"), status: 401, page: &page{error: msgNotLoggedIn}, cookie: noCookie},
+		{req: post("/api/views"), status: 200, cookie: setsCookie},
+		{req: get("/api/sessions"), status: 401, errMsg: msgNotLoggedIn, cookie: noCookie},
+		{req: send(http.MethodDelete, "/api/sessions/some-handle"), status: 401, errMsg: msgNotLoggedIn, cookie: noCookie},
+		{req: post("/api/sessions/revoke-others"), status: 401, errMsg: msgNotLoggedIn, cookie: noCookie},
+		{req: submit("/sessions/revoke-others"), status: 401, page: &page{views: 1, error: msgNotLoggedIn}, cookie: noCookie},
+		{req: post("/api/login", "user", "dana"), status: 200},
+		{req: post("/api/logout"), status: 200, cookie: clearsCookie},
+		{req: get("/api/sessions"), status: 401, errMsg: msgNotLoggedIn},
+		{req: post("/api/sessions/revoke-others"), status: 401, errMsg: msgNotLoggedIn},
 	}},
 	{"KeyValue", []step{
 		{req: get("/api/kv/color"), status: 404, isErr: true},
@@ -190,6 +214,10 @@ var flows = []struct {
 		{req: send(http.MethodPatch, "/api/kv"), status: 405, errMsg: msgMethod, allow: []string{"GET"}, cookie: noCookie},
 		{req: post("/"), status: 405, errMsg: msgMethod, allow: []string{"GET"}, cookie: noCookie},
 		{req: submit("/"), status: 405, errMsg: msgMethod, allow: []string{"GET"}, cookie: noCookie},
+		{req: send(http.MethodDelete, "/api/sessions"), status: 405, errMsg: msgMethod, allow: []string{"GET"}, cookie: noCookie},
+		{req: get("/api/sessions/some-handle"), status: 405, errMsg: msgMethod, allow: []string{"DELETE"}, cookie: noCookie},
+		{req: get("/sessions/revoke"), status: 405, errMsg: msgMethod, allow: []string{"POST"}, cookie: noCookie},
+		{req: get("/sessions/revoke-others"), status: 405, errMsg: msgMethod, allow: []string{"POST"}, cookie: noCookie},
 	}},
 	// Cross-origin writes are refused before the session is touched, so
 	// they store nothing; reads and same-origin writes pass.
@@ -198,6 +226,10 @@ var flows = []struct {
 		{req: submit("/api/login", "user", "mallory").with("Sec-Fetch-Site", "cross-site"), status: 403, errMsg: msgCrossOrigin, cookie: noCookie},
 		{req: put("/api/kv/x", "v").with("Sec-Fetch-Site", "same-site"), status: 403, errMsg: msgCrossOrigin, cookie: noCookie},
 		{req: post("/api/flash", "msg", "hi").with("Origin", "http://evil.example"), status: 403, errMsg: msgCrossOrigin, cookie: noCookie},
+		{req: send(http.MethodDelete, "/api/sessions/some-handle").with("Sec-Fetch-Site", "cross-site"), status: 403, errMsg: msgCrossOrigin, cookie: noCookie},
+		{req: post("/api/sessions/revoke-others").with("Origin", "http://evil.example"), status: 403, errMsg: msgCrossOrigin, cookie: noCookie},
+		{req: submit("/sessions/revoke", "id", "some-handle").with("Sec-Fetch-Site", "cross-site"), status: 403, errMsg: msgCrossOrigin, cookie: noCookie},
+		{req: submit("/sessions/revoke-others").with("Sec-Fetch-Site", "same-site"), status: 403, errMsg: msgCrossOrigin, cookie: noCookie},
 		{req: get("/api/views").with("Sec-Fetch-Site", "cross-site"), status: 200, json: `{"views": 0}`},
 		{req: post("/api/views").with("Sec-Fetch-Site", "same-origin"), status: 200, json: `{"views": 1}`, cookie: setsCookie},
 		{req: post("/api/views").with("Sec-Fetch-Site", "cross-site"), status: 403, errMsg: msgCrossOrigin, cookie: noCookie},

@@ -31,10 +31,12 @@
 //
 //	GET  /               HTML page: view count, user, flash message (shown once), the
 //	                     address the app is served on, and forms to count, log in, log
-//	                     out and leave a flash message
+//	                     out and leave a flash message; for a logged-in user, also the
+//	                     user's active sessions (see "Active sessions" below)
 //	GET  /api/views      {"views": N}; never modifies the session and sets no cookie
 //	POST /api/views      increments and returns {"views": N}
-//	POST /api/login      form field user; new session ID, data kept; {"user": "..."}, or 400
+//	POST /api/login      form field user; new session ID, data kept, the session bound
+//	                     to the user (Session.SetOwner); {"user": "..."}, or 400
 //	GET  /api/me         {"user": "..."}, or 401
 //	POST /api/logout     destroys the session (record deleted, cookie cleared); {"ok": true}
 //	POST /api/flash      form field msg; {"ok": true}, or 400
@@ -45,6 +47,25 @@
 //	                     changes nothing stored
 //	GET  /api/kv/{key}   {"key": "...", "value": "..."}, or 404
 //	GET  /api/kv         {"keys": [...]}: every key in the session, sorted
+//	GET  /api/sessions   the logged-in user's live sessions, newest login first:
+//	                     {"sessions": [{"id": "<handle>", "current": true,
+//	                     "created": "<RFC 3339>", "last_seen": "<RFC 3339>",
+//	                     "user_agent": "..."}]}; exactly one is current, the caller's.
+//	                     id is core.OwnedSession.Handle, never a session ID, cookie
+//	                     or store key; times are UTC, to the second
+//	DELETE /api/sessions/{id}
+//	                     signs out the user's session with that handle, at once, on
+//	                     every instance sharing the store: its next request has no
+//	                     user. {"ok": true}, or 404 "no such session" for a handle
+//	                     that is not one of the caller's own sessions (another
+//	                     user's included), which revokes nothing. The caller's own
+//	                     handle logs the caller out, as logout does: {"ok": true}
+//	                     and the cookie cleared
+//	POST /api/sessions/revoke-others
+//	                     signs out every other session of the user; the caller stays
+//	                     logged in. {"revoked": N}, the number ended
+//	POST /sessions/revoke        the page's Revoke button: form field id, a handle
+//	POST /sessions/revoke-others the page's "Sign out everywhere else"
 //	GET  /metrics        with SESSION_METRICS only: the session metrics in Prometheus
 //	                     text (text/plain; version=0.0.4), such as
 //	                     sessionkit_cookies_rejected_total{sessionkit_reason="bad_signature"};
@@ -62,7 +83,8 @@
 // Every error is {"error": "message"} with its status:
 //
 //	400  bad input: the message says which field or key, e.g. "user must be 1 to 256 bytes"
-//	401  "not logged in" (GET /api/me)
+//	401  "not logged in" (GET /api/me, and the session routes: a session without
+//	     a logged-in user lists and revokes nothing)
 //	403  "cross-origin request refused": a POST, PUT or DELETE from another origin
 //	     (Sec-Fetch-Site other than same-origin or none, or a foreign Origin),
 //	     refused by http.CrossOriginProtection before the session is touched
@@ -91,6 +113,35 @@
 // with the generic message. GET / answers a session failure the same way.
 // curl and fetch send other Accept headers and get JSON.
 //
+// # Active sessions
+//
+// The page shows a logged-in user an "Active sessions" section
+// (id="sessions"): one entry per session, newest login first, each naming
+// the device from its User-Agent in a few words ("Firefox on Linux"; the
+// full User-Agent as its title), with its sign-in and last-activity
+// times (<time datetime> in RFC 3339, with a human-readable text). The
+// current session is marked "This device" and has no Revoke button; every
+// other has one, a form posting its handle to POST /sessions/revoke.
+// "Sign out everywhere else" (POST /sessions/revoke-others) is offered
+// when there is another session, and "No other device is signed in."
+// said otherwise.
+//
+// The two /sessions routes are the page's own: whatever the Accept header,
+// success is a 303 See Other to / with a flash message ("Signed out
+// Chrome on Windows.", "Signed out 2 other devices.", "No other device was
+// signed in.", or, for the caller's own handle, which logs the caller out,
+// "You signed out this device."), and a failure re-renders the page with
+// the error (401 "not logged in", 404 "no such session", 400 for a blank
+// id) or its error state for a 500. Like every write they are refused
+// cross-origin with 403, which is their protection against cross-site
+// request forgery, with the SameSite=Lax cookie: the page has no CSRF
+// tokens.
+//
+// A store failure, the owner index's included, is the generic 500 on
+// every session route and the page. A login under SESSION_MAX_PER_USER
+// still succeeds when the owner index fails: the eviction that failed is
+// logged, and the user holds a session too many until their next login.
+//
 // # Settings
 //
 // The apps read their settings from the environment when they start; a
@@ -113,4 +164,8 @@
 //	                      session metrics of package github.com/sessionkit/sessionkit/otel
 //	                      through the OpenTelemetry Prometheus exporter. Off, the manager
 //	                      has no Observer and no OpenTelemetry code runs
+//	SESSION_MAX_PER_USER  a whole number of zero or more (default 0: no cap): the most
+//	                      live sessions one user may hold (core.OwnerConfig.MaxSessions).
+//	                      A login past it signs out the user's oldest session
+//	                      (EvictOldest)
 package contract

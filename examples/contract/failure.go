@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log"
 	"log/slog"
+	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -18,14 +19,15 @@ type outage struct {
 	c     *client
 }
 
-// startOutage starts a server whose store works until fail is called, with
-// the manager logging to logger (nil: discarded), and gives its client a
-// session.
-func startOutage(t *testing.T, app App, logger *slog.Logger) *outage {
+// startOutage starts a server whose store works until its mode is set,
+// with the manager logging to logger (nil: discarded) and the settings
+// env, and gives its client a session, logged in as alice.
+func startOutage(t *testing.T, app App, logger *slog.Logger, env map[string]string) *outage {
 	st := NewFailingStore(t)
-	srv := start(t, app, setup{store: st, logger: logger})
+	srv := start(t, app, setup{store: st, logger: logger, env: env})
 	c := srv.client(t)
 	step{req: post("/api/views"), status: 200, json: `{"views": 1}`, cookie: setsCookie}.run(t, c)
+	step{req: post("/api/login", "user", "alice"), status: 200, cookie: setsCookie}.run(t, c)
 	return &outage{srv: srv, store: st, c: c}
 }
 
@@ -55,6 +57,9 @@ func (o *outage) failing(t *testing.T) []clientStep {
 		{o.c, put("/api/kv/color", "blue")},
 		{o.c, get("/api/kv/color")},
 		{o.c, get("/api/kv")},
+		{o.c, get("/api/sessions")},
+		{o.c, send(http.MethodDelete, "/api/sessions/some-handle")},
+		{o.c, post("/api/sessions/revoke-others")},
 		{o.c, post("/api/logout")},
 		{fresh, post("/api/views")},
 		{fresh, put("/api/kv/color", "blue")},
@@ -70,11 +75,27 @@ func (o *outage) failing(t *testing.T) []clientStep {
 		{o.c, get("/")},
 		{o.c, submit("/api/views")},
 		{o.c, submit("/api/logout")},
+		{o.c, submit("/sessions/revoke", "id", "some-handle")},
+		{o.c, submit("/sessions/revoke-others")},
 		{fresh, submit("/api/login", "user", "alice")},
 	} {
 		steps = append(steps, clientStep{tt.c, step{req: tt.req, status: 500, page: failedPage, cookie: noCookie}})
 	}
 	return steps
+}
+
+// failingOwned returns the exchanges that fail while only the store's
+// owner index does, for the logged-in client: the routes that list or
+// revoke the user's sessions, and the page, which lists them.
+func (o *outage) failingOwned() []clientStep {
+	return []clientStep{
+		{o.c, step{req: get("/api/sessions"), status: 500, errMsg: msgInternal, cookie: noCookie}},
+		{o.c, step{req: send(http.MethodDelete, "/api/sessions/some-handle"), status: 500, errMsg: msgInternal, cookie: noCookie}},
+		{o.c, step{req: post("/api/sessions/revoke-others"), status: 500, errMsg: msgInternal, cookie: noCookie}},
+		{o.c, step{req: get("/"), status: 500, page: failedPage, cookie: noCookie}},
+		{o.c, step{req: submit("/sessions/revoke", "id", "some-handle"), status: 500, page: failedPage, cookie: noCookie}},
+		{o.c, step{req: submit("/sessions/revoke-others"), status: 500, page: failedPage, cookie: noCookie}},
+	}
 }
 
 // failedPage is the page's error state after a failure.
@@ -101,7 +122,7 @@ func (o *outage) restore(t *testing.T) {
 // generic message (JSON for the API), sets no cookie and leaks nothing of
 // the store's error; the session survives the outage.
 func testStoreFailure(t *testing.T, app App) {
-	o := startOutage(t, app, nil)
+	o := startOutage(t, app, nil, nil)
 	o.store.Set(Failing)
 	for _, s := range o.failing(t) {
 		s.run(t, s.c)
@@ -109,11 +130,45 @@ func testStoreFailure(t *testing.T, app App) {
 	o.restore(t)
 }
 
+// testOwnedFailure: while only the store's owner index fails, listing or
+// revoking the user's sessions and the page that lists them answer the
+// generic 500 and leak nothing of the store's error. A login under
+// SESSION_MAX_PER_USER still succeeds, over the cap (its eviction failed),
+// and the next login once the index works applies the cap again.
+func testOwnedFailure(t *testing.T, app App) {
+	o := startOutage(t, app, nil, map[string]string{"SESSION_MAX_PER_USER": "2"})
+	o.store.Set(FailingOwned)
+	for _, s := range o.failingOwned() {
+		s.run(t, s.c)
+	}
+	late := []*client{o.srv.client(t), o.srv.client(t)}
+	for _, c := range late {
+		step{req: post("/api/login", "user", "alice"), status: 200, json: `{"user": "alice"}`, cookie: setsCookie}.run(t, c)
+	}
+	o.restore(t)
+	step{req: get("/api/me"), status: 200, json: `{"user": "alice"}`}.run(t, o.c)
+	if got := listSessions(t, o.c); len(got) != 3 {
+		t.Errorf("GET /api/sessions after the outage lists %d sessions; want 3, one over the cap", len(got))
+	}
+	next := o.srv.client(t)
+	step{req: post("/api/login", "user", "alice"), status: 200, cookie: setsCookie}.run(t, next)
+	for _, tt := range []struct {
+		name   string
+		c      *client
+		status int
+	}{{"the first", o.c, 401}, {"the second", late[0], 401}, {"the third", late[1], 200}, {"the newest", next, 200}} {
+		got := tt.c.do(get("/api/me"))
+		if got.status != tt.status {
+			t.Errorf("GET /api/me of %s login after the cap applied again = %d; want %d", tt.name, got.status, tt.status)
+		}
+	}
+}
+
 // testPanic: a handler that panics (here, in the store it calls) is
 // answered with the generic 500, as JSON or the page's error state; the
 // session is not committed, and survives.
 func testPanic(t *testing.T, app App) {
-	o := startOutage(t, app, nil)
+	o := startOutage(t, app, nil, nil)
 	o.store.Set(Panicking)
 	for _, s := range o.panicking() {
 		s.run(t, s.c)
@@ -142,7 +197,7 @@ func LogsEachFailureOnce(t *testing.T, app App) {
 		log.SetFlags(prevFlags)
 	})
 
-	o := startOutage(t, app, logger)
+	o := startOutage(t, app, logger, nil)
 	if got := rec.take(); len(got) != 0 {
 		t.Errorf("a working request logged %d records %v; want none", len(got), got)
 	}
@@ -153,6 +208,7 @@ func LogsEachFailureOnce(t *testing.T, app App) {
 	}{
 		{"a store outage", Failing, o.failing(t)},
 		{"a store panic", Panicking, o.panicking()},
+		{"an owner index outage", FailingOwned, o.failingOwned()},
 	} {
 		o.store.Set(phase.mode)
 		for _, s := range phase.steps {

@@ -152,6 +152,8 @@ func testRunRejectsBadSettings(t *testing.T, app App) {
 		{"SESSION_METRICS", "on", []string{"SESSION_METRICS", "true or false"}},
 		{"SESSION_LIFETIME", "forever", []string{"SESSION_LIFETIME", "Go duration"}},
 		{"SESSION_IDLE_TIMEOUT", "-5m", []string{"SESSION_IDLE_TIMEOUT", "Go duration"}},
+		{"SESSION_MAX_PER_USER", "-1", []string{"SESSION_MAX_PER_USER", "whole number of zero or more"}},
+		{"SESSION_MAX_PER_USER", "two", []string{"SESSION_MAX_PER_USER", "whole number of zero or more"}},
 		{"SESSION_SECRET", "too short", []string{"SESSION_SECRET", "at least 32"}},
 		{"SESSION_SECRET", testSecret + ",,", []string{"SESSION_SECRET", "empty"}},
 		{"ADDR", "127.0.0.1:99999", []string{"ADDR", "127.0.0.1:99999"}},

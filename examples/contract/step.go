@@ -28,6 +28,8 @@ const (
 	msgNotFound    = "not found"
 	msgMethod      = "method not allowed"
 	msgCrossOrigin = "cross-origin request refused"
+	msgNotLoggedIn = "not logged in"
+	msgNoSession   = "no such session"
 )
 
 // step is one exchange and what the response must be.

@@ -33,11 +33,15 @@ const (
 	Failing
 	// Panicking panics with ErrStore in every call, as a buggy store does.
 	Panicking
+	// FailingOwned returns ErrStore from Owned only, as a store whose
+	// owner index is broken does; every other call works.
+	FailingOwned
 )
 
 // FailingStore is a memory store whose calls fail, or panic, while its
-// mode says so. It implements core.Patcher and core.Toucher, as the
-// stores of the example apps do. Use NewFailingStore.
+// mode says so. It implements core.Patcher, core.Toucher and
+// core.OwnerIndex, as the stores of the example apps do. Use
+// NewFailingStore.
 type FailingStore struct {
 	mem  *core.MemoryStore
 	mode atomic.Int32
@@ -103,4 +107,16 @@ func (s *FailingStore) Touch(ctx context.Context, key string, expiry time.Time) 
 		return false, err
 	}
 	return s.mem.Touch(ctx, key, expiry)
+}
+
+// Owned lists an owner's sessions through the memory store, unless the
+// mode says otherwise.
+func (s *FailingStore) Owned(ctx context.Context, owner string) ([]core.OwnedRecord, error) {
+	if Mode(s.mode.Load()) == FailingOwned {
+		return nil, ErrStore
+	}
+	if err := s.fail(); err != nil {
+		return nil, err
+	}
+	return s.mem.Owned(ctx, owner)
 }

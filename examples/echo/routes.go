@@ -60,8 +60,11 @@ func newHandler(mgr *core.Manager, pageURL string) http.Handler {
 		}
 		s := echosession.Get(c)
 		// A new session ID at login defeats session fixation; the data
-		// moves with it.
+		// moves with it. SetOwner binds the session to the user, so that
+		// they can list and revoke their sessions (and, with
+		// SESSION_MAX_PER_USER, their oldest is signed out).
 		s.Regenerate()
+		s.SetOwner(name)
 		userKey.Set(s, name)
 		return echo.Map{"user": name}, nil
 	}))
@@ -76,6 +79,43 @@ func newHandler(mgr *core.Manager, pageURL string) http.Handler {
 		echosession.Get(c).Destroy() // deletes the record and clears the cookie
 		return echo.Map{"ok": true}, nil
 	}))
+
+	// The user's sessions, named by handles, never by session IDs (see
+	// devices.go). Without a logged-in user they answer 401.
+	e.GET("/api/sessions", api(func(c echo.Context) (any, error) {
+		list, err := echosession.Get(c).OwnerSessions(c.Request().Context())
+		if err != nil {
+			return nil, ownerError(err)
+		}
+		return sessionsJSON(list), nil
+	}))
+	e.DELETE("/api/sessions/:id", api(func(c echo.Context) (any, error) {
+		// Revoking the caller's own session logs it out, as logout does.
+		if err := echosession.Get(c).RevokeSession(c.Request().Context(), pathParam(c, "id")); err != nil {
+			return nil, ownerError(err)
+		}
+		return echo.Map{"ok": true}, nil
+	}))
+	e.POST("/api/sessions/revoke-others", api(func(c echo.Context) (any, error) {
+		n, err := echosession.Get(c).RevokeOthers(c.Request().Context())
+		if err != nil {
+			return nil, ownerError(err)
+		}
+		return echo.Map{"revoked": n}, nil
+	}))
+	// The page's forms for them: HTML forms can only POST.
+	e.POST("/sessions/revoke", func(c echo.Context) error {
+		s := echosession.Get(c)
+		flash, err := revokeDevice(c.Request().Context(), s, c.Request().PostFormValue("id"))
+		respondPage(c.Response(), c.Request(), s, pageURL, flash, err)
+		return nil
+	})
+	e.POST("/sessions/revoke-others", func(c echo.Context) error {
+		s := echosession.Get(c)
+		n, err := s.RevokeOthers(c.Request().Context())
+		respondPage(c.Response(), c.Request(), s, pageURL, revokedOthers(n), ownerError(err))
+		return nil
+	})
 
 	e.POST("/api/flash", api(func(c echo.Context) (any, error) {
 		msg, err := field("msg", c.Request().PostFormValue("msg"))

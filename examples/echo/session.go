@@ -53,11 +53,16 @@ func newManager(cfg config, store core.Store, obs core.Observer, logger *slog.Lo
 		TrustProxy:  cfg.trustProxy,
 		Cookie:      core.CookieConfig{Secure: cfg.secure},
 		Limits:      sessionLimits,
-		Logger:      logger,
-		Observer:    obs,
+		// Each login binds the session to its user (see routes.go), so a
+		// user can list and revoke their sessions; with
+		// SESSION_MAX_PER_USER a login past the cap signs out the user's
+		// oldest session (the default OnLimit, EvictOldest).
+		Owners:   core.OwnerConfig{MaxSessions: cfg.maxPerUser},
+		Logger:   logger,
+		Observer: obs,
 	})
 	if err != nil {
-		return nil, fmt.Errorf("session settings (SESSION_SECRET, SESSION_IDLE_TIMEOUT, SESSION_LIFETIME): %w", err)
+		return nil, fmt.Errorf("session settings (SESSION_SECRET, SESSION_IDLE_TIMEOUT, SESSION_LIFETIME, SESSION_MAX_PER_USER): %w", err)
 	}
 	return mgr, nil
 }

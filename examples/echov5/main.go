@@ -1,6 +1,7 @@
 // Command echov5 is the sessionkit example app on Echo v5: a view counter, login,
-// flash messages and a small key-value API over one session, with an HTML
-// page to try it in a browser.
+// flash messages and a small key-value API over one session, a user's
+// active sessions (list them, revoke one, sign out everywhere else), and an
+// HTML page to try it in a browser.
 //
 //	go run .   # then open the URL it logs, http://127.0.0.1:8080 by default
 //

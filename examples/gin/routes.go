@@ -58,8 +58,11 @@ func newHandler(mgr *core.Manager, pageURL string) http.Handler {
 		}
 		s := ginsession.Get(c)
 		// A new session ID at login defeats session fixation; the data
-		// moves with it.
+		// moves with it. SetOwner binds the session to the user, so that
+		// they can list and revoke their sessions (and, with
+		// SESSION_MAX_PER_USER, their oldest is signed out).
 		s.Regenerate()
+		s.SetOwner(name)
 		userKey.Set(s, name)
 		return gin.H{"user": name}, nil
 	}))
@@ -74,6 +77,41 @@ func newHandler(mgr *core.Manager, pageURL string) http.Handler {
 		ginsession.Get(c).Destroy() // deletes the record and clears the cookie
 		return gin.H{"ok": true}, nil
 	}))
+
+	// The user's sessions, named by handles, never by session IDs (see
+	// devices.go). Without a logged-in user they answer 401.
+	r.GET("/api/sessions", api(func(c *gin.Context) (any, error) {
+		list, err := ginsession.Get(c).OwnerSessions(c.Request.Context())
+		if err != nil {
+			return nil, ownerError(err)
+		}
+		return sessionsJSON(list), nil
+	}))
+	r.DELETE("/api/sessions/:id", api(func(c *gin.Context) (any, error) {
+		// Revoking the caller's own session logs it out, as logout does.
+		if err := ginsession.Get(c).RevokeSession(c.Request.Context(), c.Param("id")); err != nil {
+			return nil, ownerError(err)
+		}
+		return gin.H{"ok": true}, nil
+	}))
+	r.POST("/api/sessions/revoke-others", api(func(c *gin.Context) (any, error) {
+		n, err := ginsession.Get(c).RevokeOthers(c.Request.Context())
+		if err != nil {
+			return nil, ownerError(err)
+		}
+		return gin.H{"revoked": n}, nil
+	}))
+	// The page's forms for them: HTML forms can only POST.
+	r.POST("/sessions/revoke", func(c *gin.Context) {
+		s := ginsession.Get(c)
+		flash, err := revokeDevice(c.Request.Context(), s, c.PostForm("id"))
+		respondPage(c.Writer, c.Request, s, pageURL, flash, err)
+	})
+	r.POST("/sessions/revoke-others", func(c *gin.Context) {
+		s := ginsession.Get(c)
+		n, err := s.RevokeOthers(c.Request.Context())
+		respondPage(c.Writer, c.Request, s, pageURL, revokedOthers(n), ownerError(err))
+	})
 
 	r.POST("/api/flash", api(func(c *gin.Context) (any, error) {
 		msg, err := field("msg", c.PostForm("msg"))

@@ -1,7 +1,6 @@
 package examples_test
 
 import (
-	"bufio"
 	"context"
 	"crypto/rand"
 	"encoding/json"
@@ -16,8 +15,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/jackc/pgx/v5"
 
 	"github.com/sessionkit/sessionkit/examples/contract"
 )
@@ -36,7 +33,9 @@ func TestInstancesShareRevocations(t *testing.T) {
 		env   func(t *testing.T) string // the store's URL setting
 	}{
 		{"redis", func(t *testing.T) string { return "REDIS_URL=" + contract.RedisURL(t) }},
-		{"postgres", func(t *testing.T) string { return "DATABASE_URL=" + privateSchema(t, contract.DatabaseURL(t)) }},
+		{"postgres", func(t *testing.T) string {
+			return "DATABASE_URL=" + contract.PrivateSchema(t, contract.DatabaseURL(t), "instances")
+		}},
 	} {
 		t.Run(tt.store, func(t *testing.T) {
 			t.Parallel()
@@ -70,6 +69,7 @@ func TestInstancesShareRevocations(t *testing.T) {
 			if got := onChi.sessions(t); len(got) != 1 || !got[0].Current {
 				t.Errorf("GET %s/api/sessions after the revocation = %+v; want only its own session", chiURL, got)
 			}
+			onChi.expect(t, http.MethodPost, "/api/logout", nil, http.StatusOK) // leaves the shared store as it was
 		})
 	}
 }
@@ -89,29 +89,27 @@ func buildApp(t *testing.T, dir, name string) string {
 
 var listeningRE = regexp.MustCompile(`msg=listening url=(\S+)`)
 
-// runApp starts bin with the environment of a fresh machine (no service
-// or session variables) plus env, and returns the URL it logs that it
-// listens on. t's cleanup interrupts it and waits for it to exit.
+// runApp starts bin with the environment of a fresh machine plus env (see
+// contract.Start), and returns the URL it logs that it listens on. t's
+// cleanup interrupts it and waits for it to exit.
 func runApp(t *testing.T, bin string, env ...string) string {
 	t.Helper()
-	cmd := exec.Command(bin)
-	for _, kv := range os.Environ() {
-		name, _, _ := strings.Cut(kv, "=")
-		if name == "ADDR" || name == "REDIS_URL" || name == "DATABASE_URL" || strings.HasPrefix(name, "SESSION_") {
-			continue
-		}
-		cmd.Env = append(cmd.Env, kv)
-	}
-	cmd.Env = append(cmd.Env, env...)
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	cmd, lines := contract.Start(t, bin, env...)
+	urls := make(chan string, 1)
 	exited := make(chan struct{})
-	t.Cleanup(func() {
+	var logs strings.Builder
+	go func() {
+		defer close(exited)
+		for line := range lines { // to the end, so the app never blocks on a full pipe
+			if m := listeningRE.FindStringSubmatch(line); m != nil {
+				urls <- m[1]
+			} else if logs.Len() < 4096 {
+				logs.WriteString(line + "\n")
+			}
+		}
+		cmd.Wait()
+	}()
+	t.Cleanup(func() { // before Start's kill: registered after it
 		cmd.Process.Signal(os.Interrupt)
 		select {
 		case <-exited:
@@ -121,20 +119,6 @@ func runApp(t *testing.T, bin string, env ...string) string {
 			t.Errorf("%s did not exit within 15s of an interrupt", filepath.Base(bin))
 		}
 	})
-	urls := make(chan string, 1)
-	var logs strings.Builder
-	go func() {
-		defer close(exited)
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() { // to the end, so the app never blocks on a full pipe
-			if m := listeningRE.FindStringSubmatch(sc.Text()); m != nil {
-				urls <- m[1]
-			} else if logs.Len() < 4096 {
-				logs.WriteString(sc.Text() + "\n")
-			}
-		}
-		cmd.Wait()
-	}()
 	select {
 	case u := <-urls:
 		return u
@@ -144,37 +128,6 @@ func runApp(t *testing.T, bin string, env ...string) string {
 		t.Fatalf("%s did not log its address within 30s", filepath.Base(bin))
 	}
 	return ""
-}
-
-// privateSchema creates a schema of the test's own, dropped at its
-// cleanup, and returns dbURL with that schema first in the search_path,
-// so that the apps' table is the test's alone.
-func privateSchema(t *testing.T, dbURL string) string {
-	t.Helper()
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, dbURL)
-	if err != nil {
-		t.Fatalf("connect: %v", err)
-	}
-	schema := "instances_" + strings.ToLower(rand.Text()[:10])
-	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
-		conn.Close(ctx)
-		t.Fatalf("create schema: %v", err)
-	}
-	t.Cleanup(func() { // after the apps' cleanups: registered before them
-		if _, err := conn.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE"); err != nil {
-			t.Errorf("drop schema: %v", err)
-		}
-		conn.Close(context.Background())
-	})
-	u, err := url.Parse(dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
 }
 
 // appClient is a browser-like client of one app: its own cookie jar.

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -15,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sessionkit/sessionkit/examples/contract"
 )
 
 // buildBinary builds this app into dir, as `go run` would, and returns the
@@ -29,40 +30,6 @@ func buildBinary(t *testing.T, dir string) string {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	return bin
-}
-
-// start runs the example binary with the environment of a fresh machine
-// (no service variables) plus env, and returns its stderr as a stream of
-// lines.
-func start(t *testing.T, bin string, env ...string) (*exec.Cmd, <-chan string) {
-	t.Helper()
-	cmd := exec.Command(bin)
-	for _, kv := range os.Environ() {
-		name, _, _ := strings.Cut(kv, "=")
-		switch {
-		case name == "ADDR", name == "REDIS_URL", name == "DATABASE_URL", strings.HasPrefix(name, "SESSION_"):
-			continue
-		}
-		cmd.Env = append(cmd.Env, kv)
-	}
-	cmd.Env = append(cmd.Env, env...)
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill() })
-	lines := make(chan string, 100)
-	go func() {
-		defer close(lines)
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			lines <- sc.Text()
-		}
-	}()
-	return cmd, lines
 }
 
 // wait waits for cmd to exit and returns its exit code.
@@ -106,7 +73,7 @@ func TestBinary(t *testing.T) {
 // machine with no Redis, no PostgreSQL and no configuration, and stops
 // cleanly on SIGINT.
 func testRunsWithoutServices(t *testing.T, bin string) {
-	cmd, lines := start(t, bin, "ADDR=127.0.0.1:0")
+	cmd, lines := contract.Start(t, bin, "ADDR=127.0.0.1:0")
 	var url string
 	var logs []string
 	timeout := time.After(30 * time.Second)
@@ -156,7 +123,7 @@ func testRunsWithoutServices(t *testing.T, bin string) {
 // testRejectsShortSecret: a bad setting stops the program at start with
 // the manager's error, not at the first request.
 func testRejectsShortSecret(t *testing.T, bin string) {
-	cmd, lines := start(t, bin, "ADDR=127.0.0.1:0", "SESSION_SECRET=too-short")
+	cmd, lines := contract.Start(t, bin, "ADDR=127.0.0.1:0", "SESSION_SECRET=too-short")
 	var logs []string
 	timeout := time.After(30 * time.Second)
 	for done := false; !done; { // until the program exits and closes stderr

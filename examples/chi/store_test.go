@@ -2,14 +2,12 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -46,37 +44,20 @@ func TestOpenStorePostgres(t *testing.T) {
 	// The example always uses the default table; a schema of its own, put
 	// first in the search_path, keeps this test away from other users of
 	// that table.
-	dbURL := contract.DatabaseURL(t)
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, dbURL)
-	if err != nil {
-		t.Fatalf("connect: %v", err)
-	}
-	schema := "example_" + strings.ToLower(rand.Text()[:10])
-	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
-		t.Fatalf("create schema: %v", err)
-	}
-	t.Cleanup(func() {
-		if _, err := conn.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE"); err != nil {
-			t.Errorf("drop schema: %v", err)
-		}
-		conn.Close(context.Background())
-	})
-	u, err := url.Parse(dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-
-	mgr := openForTest(t, config{store: storePostgres, databaseURL: u.String(), secrets: testSecrets})
+	dbURL := contract.PrivateSchema(t, contract.DatabaseURL(t), "example")
+	mgr := openForTest(t, config{store: storePostgres, databaseURL: dbURL, secrets: testSecrets})
 	if _, ok := mgr.Store().(*pgstore.Store); !ok {
 		t.Fatalf("openStore(postgres) = %T; want *pgstore.Store", mgr.Store())
 	}
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, dbURL) // the private schema first in its search_path
+	if err != nil {
+		t.Fatalf("connect: %v", err)
+	}
+	defer conn.Close(ctx)
 	var n int
-	if err := conn.QueryRow(ctx, "SELECT count(*) FROM "+schema+".sessionkit_sessions").Scan(&n); err != nil {
-		t.Fatalf("openStore(postgres) did not create the table: %v", err)
+	if err := conn.QueryRow(ctx, "SELECT count(*) FROM sessionkit_sessions").Scan(&n); err != nil {
+		t.Fatalf("openStore(postgres) did not create the table in the test's schema: %v", err)
 	}
 	roundTrip(t, mgr)
 }

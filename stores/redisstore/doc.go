@@ -94,9 +94,9 @@
 //   - Delete of an owned session: two round trips. The script that deletes
 //     the hash returns its owner, then the entry goes. An unowned
 //     session's Delete makes one.
-//   - Load, Patch, Touch, Pop: unchanged, one script. Patch, Touch and a
-//     Pop that removes a value set Owner.Seen to the application's clock
-//     inside that script.
+//   - Load, Patch, Touch, Pop: unchanged, one script, one round trip. Patch,
+//     Touch and a Pop that removes a value set Owner.Seen to the
+//     application's clock inside that script (one HSET more within it).
 //
 // TTL: an index lives at least until the latest Owner.Ends (or expiry, if
 // later) of the sessions saved into it; each Save only ever extends it
@@ -106,6 +106,15 @@
 // without Ends (by a direct caller) or without an expiry makes its index
 // persistent, since a Touch could then move its expiry anywhere. An index
 // whose last entry goes is deleted by Redis.
+//
+// Growth: each entry's value, the Save's generation, starts with its
+// session's end ("<Unix ms>.<random>"), and every Save to an owner first
+// drops the entries of that owner whose end has passed; Owned drops them
+// too. So an owner's index holds the owner's sessions that can still be
+// live, and those ended since the owner's last login or listing, without
+// a background scan. An application server whose clock runs ahead drops
+// an entry early by that much: a session within that skew of its end may
+// go unlisted.
 //
 // Consistency, on Redis Cluster and a Ring as on one server: a session and
 // its owner's index sit in different slots, so no write is atomic across
@@ -127,11 +136,18 @@
 //     session to the same owner never removes the entry that Save wrote,
 //     and concurrent re-bindings of one session never leave it missing
 //     from its final owner's index.
+//   - Owned prunes only what Redis itself reports (a hash gone, or bound
+//     to another owner or none) and entries past their session's end. A
+//     session that has only expired by the application's clock is left
+//     out of the result but keeps its entry, since a Touch may have just
+//     extended it; once Redis expires the hash, the next Owned prunes it.
 //
 // A Save whose index write fails deletes the hash it just wrote (unless
-// another Save has replaced it) and returns the error. If that delete
-// fails too, because the context has ended or Redis is down, or the
-// process dies between the two round trips, the session exists but is
-// missing from its owner's index, and so from Owned and the revocations,
-// until it is saved again or expires.
+// another Save has replaced it) and returns the error. The index write
+// fails most often because the call's context ended, so that delete runs
+// on a context of its own (two tries of two seconds each). If it fails
+// too, because Redis is unreachable, or the process dies between the two
+// round trips, the session exists but is missing from its owner's index,
+// and so from Owned and the revocations, until it is saved again or
+// expires.
 package redisstore

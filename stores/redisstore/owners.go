@@ -112,8 +112,23 @@ var ownerFieldIndex = func() map[string]int {
 	return m
 }()
 
-// newGeneration returns a fresh random generation for an owned Save.
-func newGeneration() string { return rand.Text() }
+// newGeneration returns a fresh generation for an owned Save whose index
+// entry is needed until until (as indexUntil returns it): until, a dot,
+// and random text. Since the generation is the entry's value too, the
+// index can tell an entry that has outlived its session's end from the
+// entry alone (see indexScript and entryEnded).
+func newGeneration(until string) string { return until + "." + rand.Text() }
+
+// entryEnded reports whether the index entry value gen names a session
+// whose end, by the application's clock now, has passed: its session
+// cannot be live, whatever a Touch did since its Save, since a Touch
+// never moves the expiry past Owner.Ends. An entry without an end never
+// ends this way.
+func entryEnded(gen string, now time.Time) bool {
+	until, _, ok := strings.Cut(gen, ".")
+	ms, err := strconv.ParseInt(until, 10, 64)
+	return ok && err == nil && ms > 0 && ms < now.UnixMilli()
+}
 
 // binding is a session's owner as its hash records it: the owner ID and
 // the generation of the Save that wrote it. The zero binding is no owner.
@@ -184,13 +199,13 @@ func (s *Store) reindex(ctx context.Context, key string, r reindexing) error {
 		var add *redis.Cmd
 		// Exec's error is the first failed command's; only add's counts.
 		_, _ = s.client.Pipelined(ctx, func(p redis.Pipeliner) error {
-			add = indexScript.Eval(ctx, p, []string{s.ownerKey(r.add.owner)}, key, r.add.gen, r.until)
+			add = indexScript.Eval(ctx, p, []string{s.ownerKey(r.add.owner)}, key, r.add.gen, r.until, msArg(time.Now()))
 			unindexScript.Eval(ctx, p, []string{s.ownerKey(r.drop.owner)}, key, r.drop.gen)
 			return nil
 		})
 		return add.Err()
 	case r.add.owner != "":
-		return indexScript.Run(ctx, s.client, []string{s.ownerKey(r.add.owner)}, key, r.add.gen, r.until).Err()
+		return indexScript.Run(ctx, s.client, []string{s.ownerKey(r.add.owner)}, key, r.add.gen, r.until, msArg(time.Now())).Err()
 	case r.drop.owner != "":
 		s.unindex(ctx, key, r.drop)
 	}
@@ -211,9 +226,15 @@ func (s *Store) unindex(ctx context.Context, key string, b binding) {
 // session's owner and expiry at one instant. It returns the sessions
 // whose record is live, by the application's clock, and bound to owner,
 // and never a session whose record has been deleted, has expired or is
-// now bound to another owner or none, whatever the index says. Those
-// entries it prunes in a third round trip, only when there are any. Its
-// cost is in proportion to the owner's entries, never a scan.
+// now bound to another owner or none, whatever the index says.
+//
+// In a third round trip, only when there are any, it prunes the entries
+// whose record Redis says is gone or bound otherwise, and those whose
+// session's end has passed (entryEnded). A record that has merely expired
+// by the application's clock is left out but not pruned: a Touch racing
+// this call may have just extended it, and Redis deletes it once it
+// really expires, for the next Owned to prune. Its cost is in proportion
+// to the owner's entries, never a scan.
 func (s *Store) Owned(ctx context.Context, owner string) ([]core.OwnedRecord, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("redisstore: owned: %w", err)
@@ -248,8 +269,12 @@ func (s *Store) Owned(ctx context.Context, owner string) ([]core.OwnedRecord, er
 		if err != nil {
 			return nil, fmt.Errorf("redisstore: owned: %w", err)
 		}
-		if !found || rec.Owner.ID != owner || expired(rec.Expiry, now) {
-			stale = append(stale, keys[i], entries[keys[i]])
+		gen := entries[keys[i]]
+		switch {
+		case !found || rec.Owner.ID != owner || entryEnded(gen, now):
+			stale = append(stale, keys[i], gen)
+			continue
+		case expired(rec.Expiry, now):
 			continue
 		}
 		rec.Key = keys[i]

@@ -34,7 +34,7 @@ func (s *Store) Save(ctx context.Context, key string, rec core.Record) error {
 	args = hashArgs(args, rec.Values)
 	var now binding
 	if rec.Owner.Bound() {
-		now = binding{owner: rec.Owner.ID, gen: newGeneration()}
+		now = binding{owner: rec.Owner.ID, gen: newGeneration(indexUntil(rec.Owner.Ends, rec.Expiry))}
 		args = ownerArgs(args, rec.Owner, now.gen)
 	}
 	old, err := decodeBinding(saveScript.Run(ctx, s.client, []string{s.redisKey(key)}, args...).Result())
@@ -42,11 +42,31 @@ func (s *Store) Save(ctx context.Context, key string, rec core.Record) error {
 		return fmt.Errorf("redisstore: save: %w", err)
 	}
 	if err := s.reindex(ctx, key, planReindex(old, now, rec.Owner, rec.Expiry)); err != nil {
-		_ = rollbackScript.Run(ctx, s.client, []string{s.redisKey(key)}, now.gen).Err()
+		s.rollback(ctx, key, now.gen)
 		return fmt.Errorf("redisstore: save: owner index: %w", err)
 	}
 	return nil
 }
+
+// rollback deletes the record a Save just wrote under key with generation
+// gen, unless another Save has replaced it since: its index entry could
+// not be written, and an owned session its owner's index lacks would
+// escape revocation. The index write most often fails because ctx has
+// ended, so the rollback runs on a context of its own, bounded by
+// rollbackTimeout, and is tried twice.
+func (s *Store) rollback(ctx context.Context, key, gen string) {
+	for range 2 {
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), rollbackTimeout)
+		err := rollbackScript.Run(rctx, s.client, []string{s.redisKey(key)}, gen).Err()
+		cancel()
+		if err == nil {
+			return
+		}
+	}
+}
+
+// rollbackTimeout bounds each attempt of rollback.
+const rollbackTimeout = 2 * time.Second
 
 // Delete implements core.Store with one script that deletes the hash and
 // returns its owner. For an owned session a second round trip then

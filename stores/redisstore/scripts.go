@@ -140,7 +140,20 @@ return {redis.call('PEXPIRETIME', KEYS[1]), o}
 // later of the two; "0" makes it persistent, and a persistent one stays
 // so. (PEXPIREAT's GT option cannot do this alone: it treats a key
 // without a TTL, as a new index is, as one that never expires.)
+//
+// It first drops the entries whose session has ended by ARGV[4], the
+// application's clock in Unix milliseconds: those whose generation
+// starts with an end ("<ms>.", see newGeneration) before it. So an
+// owner's index holds no more entries than the owner's sessions that can
+// still be live, plus those ended since their last login, even when no
+// one lists it.
 var indexScript = redis.NewScript(`
+local now = tonumber(ARGV[4])
+local all = redis.call('HGETALL', KEYS[1])
+for i = 1, #all, 2 do
+  local ends = tonumber(string.match(all[i + 1], '^(%d+)%.'))
+  if ends and ends > 0 and ends < now then redis.call('HDEL', KEYS[1], all[i]) end
+end
 local at = redis.call('PEXPIRETIME', KEYS[1])
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 if ARGV[3] == '0' then

@@ -108,10 +108,11 @@
 //   - ADD COLUMN of a nullable column without a default rewrites no rows
 //     on PostgreSQL 11 and later, so it is instant once it has its ACCESS
 //     EXCLUSIVE lock. But it waits for every transaction using the table,
-//     and the table's other queries queue behind it meanwhile: call
-//     CreateTable with a context deadline (a few seconds), so a long
-//     transaction makes the start fail and retry rather than stall the
-//     sessions.
+//     and the table's other queries queue behind it meanwhile. So
+//     CreateTable waits at most 10 seconds for that lock (a lock_timeout
+//     on its transaction) and then fails with an error saying the table
+//     is in use by a long transaction, rather than stall the sessions:
+//     retry the start, or upgrade at a quiet time.
 //   - CREATE INDEX scans the whole table, in time proportional to its
 //     size, and blocks writes to it, not reads, until it ends. To avoid that,
 //     build the index beforehand with CREATE INDEX CONCURRENTLY and the

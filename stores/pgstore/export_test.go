@@ -13,3 +13,7 @@ func (s *Store) PopAt(ctx context.Context, key, name string, now time.Time) ([]b
 
 // OwnedQuery is the statement Owned runs, for tests that EXPLAIN it.
 func (s *Store) OwnedQuery() string { return s.q.owned }
+
+// SetLockTimeout sets how long s's CreateTable waits for a schema
+// change's lock.
+func (s *Store) SetLockTimeout(d time.Duration) { s.lockTimeout = d }

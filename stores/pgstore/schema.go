@@ -2,12 +2,15 @@ package pgstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // ownerColumns are the columns that hold core.Record.Owner, which the
@@ -59,11 +62,25 @@ func (s *Store) locked(ctx context.Context, fn func(context.Context, pgx.Tx) err
 	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, s.lockID()); err != nil {
 		return err
 	}
+	// An upgrade's ALTER TABLE queues behind every transaction using the
+	// table, and the table's queries queue behind it: give up after
+	// upgradeLockTimeout rather than stall the sessions.
+	if _, err := tx.Exec(ctx, fmt.Sprintf(`SET LOCAL lock_timeout = %d`, s.lockTimeout.Milliseconds())); err != nil {
+		return err
+	}
 	if err := fn(ctx, tx); err != nil {
+		var pgErr *pgconn.PgError
+		if errors.As(err, &pgErr) && pgErr.Code == "55P03" { // lock_not_available
+			return fmt.Errorf("the table is in use by a long transaction; the schema change waited %v for its lock (retry, or run it at a quiet time): %w", s.lockTimeout, err)
+		}
 		return err
 	}
 	return tx.Commit(ctx)
 }
+
+// upgradeLockTimeout is how long CreateTable waits for the lock a schema
+// change needs (the PostgreSQL lock_timeout of its transaction).
+const upgradeLockTimeout = 10 * time.Second
 
 // createColumns creates the table, or adds the owner columns it lacks.
 func (s *Store) createColumns(ctx context.Context, tx pgx.Tx) error {

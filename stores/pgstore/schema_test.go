@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -207,5 +208,39 @@ func TestCreateTableOnACurrentTableTakesNoLock(t *testing.T) {
 	defer cancel()
 	if err := s.CreateTable(ctx); err != nil {
 		t.Errorf("CreateTable on a current table while writers hold it = %v; want nil at once", err)
+	}
+}
+
+// TestCreateTableUpgradeGivesUpOnABusyTable: an upgrade that cannot get
+// its lock, because a long transaction uses the table, fails with an
+// error saying so instead of stalling every session query behind it.
+func TestCreateTableUpgradeGivesUpOnABusyTable(t *testing.T) {
+	t.Parallel()
+	pool, _ := newPool(t)
+	table := newTable(t, pool)
+	ident := pgx.Identifier{table}.Sanitize()
+	if _, err := pool.Exec(ctxT(t), fmt.Sprintf(firstReleaseTable, ident, pgx.Identifier{table + "_expiry_idx"}.Sanitize())); err != nil {
+		t.Fatalf("first release's schema: %v", err)
+	}
+	tx, err := pool.Begin(ctxT(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(context.Background())
+	if _, err := tx.Exec(ctxT(t), `SELECT count(*) FROM `+ident); err != nil { // holds ACCESS SHARE
+		t.Fatal(err)
+	}
+	s, err := pgstore.New(pool, pgstore.Options{Table: table, CleanupInterval: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.SetLockTimeout(200 * time.Millisecond)
+	start := time.Now()
+	err = s.CreateTable(ctxT(t))
+	if err == nil || !strings.Contains(err.Error(), "long transaction") {
+		t.Errorf("CreateTable on a busy first-release table = %v; want the lock timeout, explained", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("CreateTable took %v to give up; want about the lock timeout", d)
 	}
 }

@@ -37,6 +37,8 @@ type Store struct {
 
 	q queries
 
+	lockTimeout time.Duration // for CreateTable's schema changes
+
 	stop      context.CancelFunc
 	done      chan struct{}
 	closeOnce sync.Once
@@ -60,7 +62,7 @@ func New(pool *pgxpool.Pool, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{pool: pool, opts: opts, names: n, q: newQueries(n.table), done: make(chan struct{})}
+	s := &Store{pool: pool, opts: opts, names: n, q: newQueries(n.table), lockTimeout: upgradeLockTimeout, done: make(chan struct{})}
 	if opts.CleanupInterval < 0 {
 		s.stop = func() {}
 		close(s.done)

@@ -203,7 +203,6 @@ func testOwnedLists(t *testing.T, s core.Store) {
 // listed, with the Seen they set.
 func testOwnedNeverStale(t *testing.T, s core.Store, life time.Duration) bool {
 	idx := declared[core.OwnerIndex](t, s, core.CanIndexOwners)
-	caps := core.CapabilitiesOf(s)
 	alice, bob := newOwner(t), newOwner(t)
 	long := time.Now().Add(time.Hour)
 	deleted, moved, unbound, touched, patched, short := NewKey(t), NewKey(t), NewKey(t), NewKey(t), NewKey(t), NewKey(t)
@@ -219,16 +218,7 @@ func testOwnedNeverStale(t *testing.T, s core.Store, life time.Duration) bool {
 	mustSave(t, s, moved, ownedRecord(bob, long))
 	mustSave(t, s, unbound, ownedRecord(core.Owner{}, long))
 	before := time.Now()
-	if caps.Has(core.CanTouch) {
-		if ok, err := s.(core.Toucher).Touch(ctxT(t), touched, long.Add(time.Hour)); !ok || err != nil {
-			t.Fatalf("Touch = %v, %v", ok, err)
-		}
-	}
-	if caps.Has(core.CanPatch) {
-		if ok, err := s.(core.Patcher).Patch(ctxT(t), patched, core.Patch{Set: map[string][]byte{"n": raw(1)}, Expiry: long}); !ok || err != nil {
-			t.Fatalf("Patch = %v, %v", ok, err)
-		}
-	}
+	writes := ownedWrites(t, s, touched, patched, long)
 	recs, err := idx.Owned(ctxT(t), alice.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -239,12 +229,9 @@ func testOwnedNeverStale(t *testing.T, s core.Store, life time.Duration) bool {
 	got := make([]string, 0, len(recs))
 	for _, r := range recs {
 		got = append(got, r.Key)
-		switch {
-		case r.Key == touched && caps.Has(core.CanTouch):
-			checkOwner(t, "Owned after Touch", r.Owner, alice, before)
-			checkExpiry(t, "Owned after Touch", r.Expiry, long.Add(time.Hour))
-		case r.Key == patched && caps.Has(core.CanPatch):
-			checkOwner(t, "Owned after Patch", r.Owner, alice, before)
+		if w, ok := writes[r.Key]; ok {
+			checkOwner(t, "Owned after "+w.op, r.Owner, alice, before)
+			checkExpiry(t, "Owned after "+w.op, r.Expiry, w.expiry)
 		}
 	}
 	if want := sorted(touched, patched, short); !slices.Equal(sorted(got...), want) {
@@ -257,6 +244,33 @@ func testOwnedNeverStale(t *testing.T, s core.Store, life time.Duration) bool {
 	}
 	checkOwned(t, "after a record expired", idx, alice.ID, touched, patched)
 	return true
+}
+
+// ownedWrite is what ownedWrites did to one record.
+type ownedWrite struct {
+	op     string
+	expiry time.Time
+}
+
+// ownedWrites touches the record under touched and patches the one under
+// patched, each if the store declares the capability, and returns what
+// it did by key.
+func ownedWrites(t *testing.T, s core.Store, touched, patched string, long time.Time) map[string]ownedWrite {
+	caps := core.CapabilitiesOf(s)
+	done := map[string]ownedWrite{}
+	if caps.Has(core.CanTouch) {
+		if ok, err := s.(core.Toucher).Touch(ctxT(t), touched, long.Add(time.Hour)); !ok || err != nil {
+			t.Fatalf("Touch = %v, %v", ok, err)
+		}
+		done[touched] = ownedWrite{"Touch", long.Add(time.Hour)}
+	}
+	if caps.Has(core.CanPatch) {
+		if ok, err := s.(core.Patcher).Patch(ctxT(t), patched, core.Patch{Set: map[string][]byte{"n": raw(1)}, Expiry: long}); !ok || err != nil {
+			t.Fatalf("Patch = %v, %v", ok, err)
+		}
+		done[patched] = ownedWrite{"Patch", long}
+	}
+	return done
 }
 
 // testOwnedConcurrent: Saves, Deletes and re-bindings racing with Owned

@@ -16,16 +16,20 @@ import (
 //	s.SetOwner(user.ID)
 //
 // The binding is saved at the commit, with the request's User-Agent and,
-// if OwnerConfig.ClientIP is set, the client's address; a change of owner
-// rewrites the record whole, as Regenerate does, and so does SetLifetime
-// on a bound session, so the binding's Ends follows the lifetime. Before
-// such a rewrite of a bound session the manager checks, with one Load,
-// that its record still exists: a session revoked while the request ran
-// is not written back, and the request ends with a fresh session. It survives Regenerate,
-// and Destroy removes it with the record. With OwnerConfig.MaxSessions
-// the commit first makes room, or refuses, as OwnerConfig.OnLimit says.
-// SetOwner("") unbinds the session; binding it to its current owner
-// again changes nothing.
+// if OwnerConfig.ClientIP is set, the client's address. It survives
+// Regenerate, and Destroy removes it with the record. SetOwner("")
+// unbinds the session; binding it to its current owner again changes
+// nothing. With OwnerConfig.MaxSessions the commit refuses the binding
+// before saving it, or evicts the owner's oldest sessions after, as
+// OwnerConfig.OnLimit says.
+//
+// A change of owner rewrites the record whole, as Regenerate does, and so
+// does SetLifetime on a bound session, so that the binding's Ends follows
+// the lifetime. Before such a rewrite of a bound session the manager
+// checks, with one Load, that its record still exists: a session revoked
+// while the request ran is not written back, and the request ends with a
+// fresh session. Rebinding a stored session needs no new cookie, so it
+// works even after the response headers are sent.
 //
 // The owner ID is stored as given (pick a stable ID, not an email address
 // that may change) and must be at most MaxOwnerIDLen bytes of valid UTF-8

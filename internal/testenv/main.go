@@ -73,6 +73,7 @@ var starts = map[string]string{
 	"MariaDB":      "start it (mariadbd; the tests connect over TCP as root without a password, to database test)",
 	"redis-server": "install it (apt-get install redis-server)",
 	"redis-cli":    "install it (apt-get install redis-tools)",
+	"Node.js":      "install Node.js 20 and npm (apt-get install nodejs npm), then run npm ci in internal/expresstest/node,",
 }
 
 // remedy says how to provide the service.

@@ -17,3 +17,6 @@ func (s *Store) OwnedQuery() string { return s.q.owned }
 // SetLockTimeout sets how long s's CreateTable waits for a schema
 // change's lock.
 func (s *Store) SetLockTimeout(d time.Duration) { s.lockTimeout = d }
+
+// LockID is the advisory lock key CreateTable takes.
+func (s *Store) LockID() int64 { return s.lockID() }

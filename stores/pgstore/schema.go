@@ -154,10 +154,13 @@ func createOwnerIndexSQL(table, index string) string {
 	return `CREATE INDEX IF NOT EXISTS ` + pgx.Identifier{index}.Sanitize() + ` ON ` + table + ` (owner, expiry) WHERE owner IS NOT NULL`
 }
 
-// lockID derives the advisory lock key from the quoted table name, so
-// different tables do not wait for each other.
+// lockID derives the advisory lock key from the table's own name, not
+// its schema: "sessions" and "public.sessions", which may name one table,
+// take the same lock, and tables of other names do not wait for each
+// other. (Tables of one name in two schemas share it, which costs only a
+// brief wait at start-up.)
 func (s *Store) lockID() int64 {
 	h := fnv.New64a()
-	h.Write([]byte("sessionkit/pgstore:" + s.names.table))
+	h.Write([]byte("sessionkit/pgstore:" + strings.TrimSuffix(s.names.expiryIndex, "_expiry_idx")))
 	return int64(h.Sum64())
 }

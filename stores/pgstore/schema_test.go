@@ -244,3 +244,24 @@ func TestCreateTableUpgradeGivesUpOnABusyTable(t *testing.T) {
 		t.Errorf("CreateTable took %v to give up; want about the lock timeout", d)
 	}
 }
+
+// TestCreateTableLockFollowsTheTable: two spellings of one table take one
+// advisory lock, so instances configured either way never race to create
+// it; another table takes another.
+func TestCreateTableLockFollowsTheTable(t *testing.T) {
+	t.Parallel()
+	pool, _ := newPool(t)
+	id := func(table string) int64 {
+		s, err := pgstore.New(pool, pgstore.Options{Table: table, CleanupInterval: -1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s.LockID()
+	}
+	if a, b := id("sessions"), id("public.sessions"); a != b {
+		t.Errorf("lock of sessions = %d, of public.sessions = %d; want one lock", a, b)
+	}
+	if a, b := id("sessions"), id("other_sessions"); a == b {
+		t.Error("sessions and other_sessions take the same lock; want one each")
+	}
+}

@@ -199,9 +199,19 @@ func (m *Manager) refuseOverCap(ctx context.Context, p *plan) error {
 // saved, until the owner is within OwnerConfig.MaxSessions (EvictOldest).
 // The login has succeeded by then, so a failure is logged, not returned:
 // the owner keeps a session too many until the next login.
+//
+// Only sessions older than the new one go: logins racing each other each
+// list the others' brand-new sessions, and if each evicted what it saw,
+// two logins at the cap would sign each other out. So the newest of them
+// evicts the older ones, and the owner is left with the newest sessions,
+// at most one over the cap per login that saw none of the others.
 func (m *Manager) evictOldest(ctx context.Context, p *plan) {
 	others, excess, err := m.capped(ctx, p)
+	self := OwnedRecord{Key: p.key, Owner: p.owner}
 	for _, r := range others[:excess] {
+		if oldestFirst(r, self) >= 0 {
+			break // others is oldest first: the rest are newer too
+		}
 		if err = m.revoke(ctx, r.Key, ReasonEvicted); err != nil {
 			break
 		}

@@ -46,7 +46,9 @@ type LimitPolicy uint8
 const (
 	// EvictOldest revokes the owner's sessions with the oldest Created
 	// time (ties broken by the oldest Seen) once the new one is saved,
-	// until the owner is within the cap. It is the default.
+	// until the owner is within the cap, but never one newer than the new
+	// session, so that logins racing each other keep the newest rather
+	// than sign each other out. It is the default.
 	EvictOldest LimitPolicy = iota
 	// RefuseNew fails the commit that binds the new session with an
 	// error wrapping ErrTooManySessions, and saves nothing: the user

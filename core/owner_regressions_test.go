@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -175,5 +177,44 @@ func TestEvictionFollowsTheSave(t *testing.T) {
 	fs.Fail(false, "Save")
 	if n := listed(t, m, "alice"); n != 1 {
 		t.Errorf("alice's sessions after a failed login past the cap = %d; want 1, none evicted", n)
+	}
+}
+
+// listingBarrier is a store whose first n listings of an owner's sessions
+// wait for each other, as logins racing on a shared store do: each sees
+// the others' new sessions.
+type listingBarrier struct {
+	core.StoreWrapper
+	arrived sync.WaitGroup
+	calls   atomic.Int32
+	n       int32
+}
+
+func (b *listingBarrier) Owned(ctx context.Context, owner string) ([]core.OwnedRecord, error) {
+	if b.calls.Add(1) <= b.n {
+		b.arrived.Done()
+		b.arrived.Wait()
+	}
+	return b.StoreWrapper.Owned(ctx, owner)
+}
+
+// TestRacingLoginsKeepTheNewest: logins at the cap that commit at once,
+// each seeing the others' sessions, do not sign each other out: the
+// newest stays.
+func TestRacingLoginsKeepTheNewest(t *testing.T) {
+	for _, racers := range []int{2, 3} {
+		mem := core.NewMemoryStore(core.MemoryStoreOptions{CleanupInterval: -1})
+		t.Cleanup(func() { mem.Close() })
+		b := &listingBarrier{StoreWrapper: core.WrapStore(mem), n: int32(racers)}
+		b.arrived.Add(racers)
+		m := newManager(t, core.Config{Store: b, Owners: core.OwnerConfig{MaxSessions: 1}})
+		var wg sync.WaitGroup
+		for range racers {
+			wg.Go(func() { loginAs(t, m, "alice") })
+		}
+		wg.Wait()
+		if n := listed(t, m, "alice"); n != 1 {
+			t.Errorf("%d logins racing at a cap of 1 left %d sessions; want 1, the newest", racers, n)
+		}
 	}
 }

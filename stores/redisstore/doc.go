@@ -64,8 +64,10 @@
 // set with PEXPIREAT to the session's expiry.
 //
 // An owned session (core.Record.Owner) also has the fields "o:id" (the
-// owner ID), "o:c", "o:n" and "o:s" (Owner.Created, Ends and Seen, in
-// Unix milliseconds, "0" for none), "o:ua" and "o:ip" (UserAgent and IP),
+// owner ID), "o:c" (Owner.Created, in Unix microseconds, so that logins
+// within one millisecond keep their order), "o:n" and "o:s" (Owner.Ends
+// and Seen, in Unix milliseconds; "0" for none in all three), "o:ua" and
+// "o:ip" (UserAgent and IP),
 // and "o:g", a random generation each Save writes afresh. No value's field
 // can collide with them, since every value's starts with "v:". A record
 // without them, such as one written before owners existed, is unowned.

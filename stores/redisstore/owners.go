@@ -72,12 +72,35 @@ func fromMS(v string) (time.Time, error) {
 	return time.UnixMilli(ms), nil
 }
 
+// usArg encodes t as Unix microseconds, "0" for the zero time: for
+// Owner.Created, which orders an owner's sessions (newest first, oldest
+// evicted first), so that logins within one millisecond still sort in
+// the order they happened.
+func usArg(t time.Time) string {
+	if t.IsZero() {
+		return "0"
+	}
+	return strconv.FormatInt(t.UnixMicro(), 10)
+}
+
+// fromUS decodes usArg; "" (a field absent) is the zero time too.
+func fromUS(v string) (time.Time, error) {
+	if v == "" {
+		return time.Time{}, nil
+	}
+	us, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || us == 0 {
+		return time.Time{}, err
+	}
+	return time.UnixMicro(us), nil
+}
+
 // ownerArgs appends the owner field/value pairs of o, with generation
 // gen, to args.
 func ownerArgs(args []any, o core.Owner, gen string) []any {
 	return append(args,
 		ownerIDField, o.ID,
-		ownerCreatedField, msArg(o.Created),
+		ownerCreatedField, usArg(o.Created),
 		ownerEndsField, msArg(o.Ends),
 		ownerSeenField, msArg(o.Seen),
 		ownerUAField, o.UserAgent,
@@ -94,7 +117,7 @@ func decodeOwner(v [len(ownerFields)]string) (core.Owner, error) {
 	}
 	o := core.Owner{ID: v[0], UserAgent: v[4], IP: v[5]}
 	var errs [3]error
-	o.Created, errs[0] = fromMS(v[1])
+	o.Created, errs[0] = fromUS(v[1])
 	o.Ends, errs[1] = fromMS(v[2])
 	o.Seen, errs[2] = fromMS(v[3])
 	if err := errors.Join(errs[:]...); err != nil {

@@ -45,6 +45,10 @@ func TestInstancesShareRevocations(t *testing.T) {
 			onChi, onGin := newClient(t, chiURL), newClient(t, ginURL)
 			onChi.expect(t, http.MethodPost, "/api/login", url.Values{"user": {user}}, http.StatusOK)
 			onGin.expect(t, http.MethodPost, "/api/login", url.Values{"user": {user}}, http.StatusOK)
+			t.Cleanup(func() { // even after a failure: leave the shared store as it was
+				onChi.expect(t, http.MethodPost, "/api/sessions/revoke-others", nil, http.StatusOK)
+				onChi.expect(t, http.MethodPost, "/api/logout", nil, http.StatusOK)
+			})
 
 			list := onChi.sessions(t)
 			if len(list) != 2 {
@@ -69,7 +73,6 @@ func TestInstancesShareRevocations(t *testing.T) {
 			if got := onChi.sessions(t); len(got) != 1 || !got[0].Current {
 				t.Errorf("GET %s/api/sessions after the revocation = %+v; want only its own session", chiURL, got)
 			}
-			onChi.expect(t, http.MethodPost, "/api/logout", nil, http.StatusOK) // leaves the shared store as it was
 		})
 	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -140,7 +141,10 @@ func parseBool(name, v string) (bool, error) {
 // or more.
 func parseCount(name, v string) (int, error) {
 	n, err := strconv.Atoi(v)
-	if err != nil || n < 0 {
+	switch {
+	case errors.Is(err, strconv.ErrRange):
+		return 0, fmt.Errorf("%s=%q: too large", name, v)
+	case err != nil || n < 0 || strings.HasPrefix(v, "+"):
 		return 0, fmt.Errorf("%s=%q: want a whole number of zero or more (0: no limit)", name, v)
 	}
 	return n, nil

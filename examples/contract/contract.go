@@ -94,6 +94,8 @@ var flows = []struct {
 		{req: post("/api/login"), status: 400, errMsg: fieldError("user"), cookie: noCookie},
 		{req: post("/api/login", "user", " \t "), status: 400, errMsg: fieldError("user"), cookie: noCookie},
 		{req: post("/api/login", "user", strings.Repeat("u", maxFieldBytes+1)), status: 400, errMsg: fieldError("user"), cookie: noCookie},
+		{req: post("/api/login", "user", "a\x00b"), status: 400, errMsg: "user must be UTF-8 text without NUL", cookie: noCookie},
+		{req: post("/api/login", "user", "\xff"), status: 400, errMsg: "user must be UTF-8 text without NUL", cookie: noCookie},
 		{req: get("/api/me"), status: 401, isErr: true},
 	}},
 	{"FlashShownOnce", []step{

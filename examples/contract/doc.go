@@ -166,6 +166,6 @@
 //	                      has no Observer and no OpenTelemetry code runs
 //	SESSION_MAX_PER_USER  a whole number of zero or more (default 0: no cap): the most
 //	                      live sessions one user may hold (core.OwnerConfig.MaxSessions).
-//	                      A login past it signs out the user's oldest session
-//	                      (EvictOldest)
+//	                      A login past it signs out the user's oldest sessions until
+//	                      the user is within it (EvictOldest)
 package contract

@@ -15,9 +15,10 @@ import (
 
 // Start runs an app's binary with the environment of a fresh machine (no
 // ADDR, REDIS_URL, DATABASE_URL or SESSION_ variable) plus env, and
-// returns the process and its stderr as a stream of lines, read to the
-// end so the app never blocks on a full pipe. t's cleanup kills the
-// process if it still runs.
+// returns the process and its stderr as a stream of lines. The caller
+// must read the stream to its end (it closes when the process exits), or
+// the app blocks once 100 unread lines are buffered. t's cleanup kills
+// the process if it still runs.
 func Start(t *testing.T, bin string, env ...string) (*exec.Cmd, <-chan string) {
 	t.Helper()
 	cmd := exec.Command(bin)

@@ -52,6 +52,8 @@ func TestLoadConfig(t *testing.T) {
 		{name: "max per user 1", env: map[string]string{"SESSION_MAX_PER_USER": " 1 "}, want: with(func(c *config) { c.maxPerUser = 1 })},
 		{name: "negative max per user", env: map[string]string{"SESSION_MAX_PER_USER": "-1"}, wantErr: `SESSION_MAX_PER_USER="-1": want a whole number of zero or more`},
 		{name: "max per user not a number", env: map[string]string{"SESSION_MAX_PER_USER": "two"}, wantErr: `SESSION_MAX_PER_USER="two": want a whole number of zero or more`},
+		{name: "max per user with a sign", env: map[string]string{"SESSION_MAX_PER_USER": "+3"}, wantErr: `SESSION_MAX_PER_USER="+3": want a whole number of zero or more`},
+		{name: "max per user too large", env: map[string]string{"SESSION_MAX_PER_USER": "99999999999999999999"}, wantErr: `SESSION_MAX_PER_USER="99999999999999999999": too large`},
 		{name: "max per user fraction", env: map[string]string{"SESSION_MAX_PER_USER": "1.5"}, wantErr: `SESSION_MAX_PER_USER="1.5"`},
 		{name: "unknown store", env: map[string]string{"SESSION_STORE": "mongo"}, wantErr: `SESSION_STORE="mongo": want memory, redis or postgres`},
 		{name: "empty secret in list", env: map[string]string{"SESSION_SECRET": "a,,b"}, wantErr: "SESSION_SECRET: secret 2 of 3 is empty"},

@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/sessionkit/sessionkit/core"
@@ -61,7 +62,7 @@ func servePage(w http.ResponseWriter, r *http.Request, s *core.Session, url stri
 			return
 		}
 		p.Devices = devicesView(list, time.Now())
-		p.Others = len(list) > 1
+		p.Others = slices.ContainsFunc(list, func(o core.OwnedSession) bool { return !o.Current })
 	}
 	render(w, status, p)
 }

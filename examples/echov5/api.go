@@ -163,8 +163,12 @@ func readValue(r *http.Request) (string, error) {
 // maxFieldBytes.
 func field(name, value string) (string, error) {
 	value = strings.TrimSpace(value)
-	if value == "" || len(value) > maxFieldBytes {
+	switch {
+	case value == "" || len(value) > maxFieldBytes:
 		return "", errorf(http.StatusBadRequest, "%s must be 1 to %d bytes", name, maxFieldBytes)
+	case !utf8.ValidString(value) || strings.IndexByte(value, 0) >= 0:
+		// A user name becomes the session's owner ID, which must be text.
+		return "", errorf(http.StatusBadRequest, "%s must be UTF-8 text without NUL", name)
 	}
 	return value, nil
 }

@@ -57,6 +57,16 @@ type accStore struct {
 	open func(t *testing.T) core.Store
 }
 
+// eachStore runs fn as a parallel subtest for every store of accStores.
+func eachStore(t *testing.T, fn func(t *testing.T, st accStore)) {
+	for _, st := range accStores {
+		t.Run(st.name, func(t *testing.T) {
+			t.Parallel()
+			fn(t, st)
+		})
+	}
+}
+
 var accStores = []accStore{
 	{"memory", func(t *testing.T) core.Store {
 		s := core.NewMemoryStore(core.MemoryStoreOptions{})
@@ -543,162 +553,150 @@ func TestAcceptanceRevokedCookieReplay(t *testing.T) {
 // the session.
 func TestAcceptanceHandleIsNoCredential(t *testing.T) {
 	t.Parallel()
-	for _, st := range accStores {
-		t.Run(st.name, func(t *testing.T) {
-			t.Parallel()
-			_, srv := newOwnerApp(t, core.Config{Store: st.open(t), Header: "X-Session-Token"})
-			user := "handle-" + uniq()
-			c := newAccClient(t, srv.URL, "ua")
-			c.expect(t, http.MethodPost, "/login", loginForm(user), http.StatusOK)
-			h := current(t, c.owned(t)).Handle
-			if strings.Contains(c.cookie(t), h) {
-				t.Fatalf("the handle %q appears in the cookie", h)
+	eachStore(t, func(t *testing.T, st accStore) {
+		_, srv := newOwnerApp(t, core.Config{Store: st.open(t), Header: "X-Session-Token"})
+		user := "handle-" + uniq()
+		c := newAccClient(t, srv.URL, "ua")
+		c.expect(t, http.MethodPost, "/login", loginForm(user), http.StatusOK)
+		h := current(t, c.owned(t)).Handle
+		if strings.Contains(c.cookie(t), h) {
+			t.Fatalf("the handle %q appears in the cookie", h)
+		}
+		for name, hdr := range map[string]map[string]string{
+			"cookie":             {"Cookie": "session=" + h},
+			"cookie with suffix": {"Cookie": "session=" + h + "." + h},
+			"header":             {"X-Session-Token": h},
+			"header, no cookie":  {"X-Session-Token": h, "Cookie": ""},
+			"bearer":             {"Authorization": "Bearer " + h},
+		} {
+			if r := raw(t, http.MethodGet, srv.URL+"/me", hdr); r.status != http.StatusUnauthorized {
+				t.Errorf("%s: GET /me with the handle = %d %s; want 401", name, r.status, r.body)
 			}
-			for name, hdr := range map[string]map[string]string{
-				"cookie":             {"Cookie": "session=" + h},
-				"cookie with suffix": {"Cookie": "session=" + h + "." + h},
-				"header":             {"X-Session-Token": h},
-				"header, no cookie":  {"X-Session-Token": h, "Cookie": ""},
-				"bearer":             {"Authorization": "Bearer " + h},
-			} {
-				if r := raw(t, http.MethodGet, srv.URL+"/me", hdr); r.status != http.StatusUnauthorized {
-					t.Errorf("%s: GET /me with the handle = %d %s; want 401", name, r.status, r.body)
-				}
-				if r := raw(t, http.MethodGet, srv.URL+"/sessions", hdr); r.status != http.StatusUnauthorized {
-					t.Errorf("%s: GET /sessions with the handle = %d %s; want 401", name, r.status, r.body)
-				}
+			if r := raw(t, http.MethodGet, srv.URL+"/sessions", hdr); r.status != http.StatusUnauthorized {
+				t.Errorf("%s: GET /sessions with the handle = %d %s; want 401", name, r.status, r.body)
 			}
-			if got := c.owned(t); len(got) != 1 {
-				t.Errorf("after the probes the owner lists %d sessions; want 1", len(got))
-			}
-		})
-	}
+		}
+		if got := c.owned(t); len(got) != 1 {
+			t.Errorf("after the probes the owner lists %d sessions; want 1", len(got))
+		}
+	})
 }
 
 // TestAcceptanceForeignHandles probes with another user's handles, random
 // ones and malformed ones: each is the same 404, and revokes nothing.
 func TestAcceptanceForeignHandles(t *testing.T) {
 	t.Parallel()
-	for _, st := range accStores {
-		t.Run(st.name, func(t *testing.T) {
-			t.Parallel()
-			_, srv := newOwnerApp(t, core.Config{Store: st.open(t)})
-			alice, bob := "alice-"+uniq(), "bob-"+uniq()
-			a := newAccClient(t, srv.URL, "alice's")
-			b := newAccClient(t, srv.URL, "bob's")
-			b2 := newAccClient(t, srv.URL, "bob's other")
-			a.expect(t, http.MethodPost, "/login", loginForm(alice), http.StatusOK)
-			b.expect(t, http.MethodPost, "/login", loginForm(bob), http.StatusOK)
-			b2.expect(t, http.MethodPost, "/login", loginForm(bob), http.StatusOK)
-			bobs := b.owned(t)
-			var probes []string
-			for _, o := range bobs {
-				probes = append(probes, o.Handle)
+	eachStore(t, func(t *testing.T, st accStore) {
+		_, srv := newOwnerApp(t, core.Config{Store: st.open(t)})
+		alice, bob := "alice-"+uniq(), "bob-"+uniq()
+		a := newAccClient(t, srv.URL, "alice's")
+		b := newAccClient(t, srv.URL, "bob's")
+		b2 := newAccClient(t, srv.URL, "bob's other")
+		a.expect(t, http.MethodPost, "/login", loginForm(alice), http.StatusOK)
+		b.expect(t, http.MethodPost, "/login", loginForm(bob), http.StatusOK)
+		b2.expect(t, http.MethodPost, "/login", loginForm(bob), http.StatusOK)
+		bobs := b.owned(t)
+		var probes []string
+		for _, o := range bobs {
+			probes = append(probes, o.Handle)
+		}
+		never := rand.Text()[:22]
+		probes = append(probes, never, "", "x", strings.Repeat("A", 22), strings.Repeat("A", 4096), "..%2F..", "%00")
+		var first []byte
+		for i, h := range probes {
+			if h == "" {
+				continue
 			}
-			never := rand.Text()[:22]
-			probes = append(probes, never, "", "x", strings.Repeat("A", 22), strings.Repeat("A", 4096), "..%2F..", "%00")
-			var first []byte
-			for i, h := range probes {
-				if h == "" {
-					continue
-				}
-				r := a.do(t, http.MethodDelete, "/sessions/"+h, nil, nil)
-				if r.status != http.StatusNotFound {
-					t.Errorf("DELETE /sessions/%.40s by another user = %d %s; want 404", h, r.status, r.body)
-					continue
-				}
-				if first == nil {
-					first = r.body
-				} else if !bytes.Equal(first, r.body) {
-					t.Errorf("probe %d answers %s, probe 0 (another user's handle) %s: distinguishable", i, r.body, first)
-				}
+			r := a.do(t, http.MethodDelete, "/sessions/"+h, nil, nil)
+			if r.status != http.StatusNotFound {
+				t.Errorf("DELETE /sessions/%.40s by another user = %d %s; want 404", h, r.status, r.body)
+				continue
 			}
-			if got := handles(b.owned(t)); !slices.Equal(got, handles(bobs)) {
-				t.Errorf("bob's sessions after alice's probes = %v; want %v", got, handles(bobs))
+			if first == nil {
+				first = r.body
+			} else if !bytes.Equal(first, r.body) {
+				t.Errorf("probe %d answers %s, probe 0 (another user's handle) %s: distinguishable", i, r.body, first)
 			}
-			if got := a.owned(t); len(got) != 1 || !got[0].Current {
-				t.Errorf("alice lists %+v; want only her own session", got)
-			}
-		})
-	}
+		}
+		if got := handles(b.owned(t)); !slices.Equal(got, handles(bobs)) {
+			t.Errorf("bob's sessions after alice's probes = %v; want %v", got, handles(bobs))
+		}
+		if got := a.owned(t); len(got) != 1 || !got[0].Current {
+			t.Errorf("alice lists %+v; want only her own session", got)
+		}
+	})
 }
 
 // TestAcceptanceRegeneratedHandle checks that the handle a session had
 // before Regenerate names nothing afterwards.
 func TestAcceptanceRegeneratedHandle(t *testing.T) {
 	t.Parallel()
-	for _, st := range accStores {
-		t.Run(st.name, func(t *testing.T) {
-			t.Parallel()
-			_, srv := newOwnerApp(t, core.Config{Store: st.open(t)})
-			user := "regen-" + uniq()
-			a := newAccClient(t, srv.URL, "a")
-			b := newAccClient(t, srv.URL, "b")
-			a.expect(t, http.MethodPost, "/login", loginForm(user), http.StatusOK)
-			b.expect(t, http.MethodPost, "/login", loginForm(user), http.StatusOK)
-			old := current(t, a.owned(t)).Handle
-			a.expect(t, http.MethodPost, "/regenerate", nil, http.StatusOK)
-			list := a.owned(t)
-			if len(list) != 2 {
-				t.Fatalf("after Regenerate the owner lists %d sessions %+v; want 2", len(list), list)
-			}
-			now := current(t, list).Handle
-			if now == old {
-				t.Fatalf("Regenerate kept the handle %q", old)
-			}
-			if slices.Contains(handles(list), old) {
-				t.Errorf("the pre-Regenerate handle is still listed: %+v", list)
-			}
-			if r := b.do(t, http.MethodDelete, "/sessions/"+old, nil, nil); r.status != http.StatusNotFound {
-				t.Errorf("DELETE of the pre-Regenerate handle = %d %s; want 404", r.status, r.body)
-			}
-			a.expect(t, http.MethodGet, "/me", nil, http.StatusOK)
-			if got := b.owned(t); len(got) != 2 {
-				t.Errorf("after revoking the old handle the owner lists %d sessions; want 2", len(got))
-			}
-			b.expect(t, http.MethodDelete, "/sessions/"+now, nil, http.StatusOK)
-			a.expect(t, http.MethodGet, "/me", nil, http.StatusUnauthorized)
-		})
-	}
+	eachStore(t, func(t *testing.T, st accStore) {
+		_, srv := newOwnerApp(t, core.Config{Store: st.open(t)})
+		user := "regen-" + uniq()
+		a := newAccClient(t, srv.URL, "a")
+		b := newAccClient(t, srv.URL, "b")
+		a.expect(t, http.MethodPost, "/login", loginForm(user), http.StatusOK)
+		b.expect(t, http.MethodPost, "/login", loginForm(user), http.StatusOK)
+		old := current(t, a.owned(t)).Handle
+		a.expect(t, http.MethodPost, "/regenerate", nil, http.StatusOK)
+		list := a.owned(t)
+		if len(list) != 2 {
+			t.Fatalf("after Regenerate the owner lists %d sessions %+v; want 2", len(list), list)
+		}
+		now := current(t, list).Handle
+		if now == old {
+			t.Fatalf("Regenerate kept the handle %q", old)
+		}
+		if slices.Contains(handles(list), old) {
+			t.Errorf("the pre-Regenerate handle is still listed: %+v", list)
+		}
+		if r := b.do(t, http.MethodDelete, "/sessions/"+old, nil, nil); r.status != http.StatusNotFound {
+			t.Errorf("DELETE of the pre-Regenerate handle = %d %s; want 404", r.status, r.body)
+		}
+		a.expect(t, http.MethodGet, "/me", nil, http.StatusOK)
+		if got := b.owned(t); len(got) != 2 {
+			t.Errorf("after revoking the old handle the owner lists %d sessions; want 2", len(got))
+		}
+		b.expect(t, http.MethodDelete, "/sessions/"+now, nil, http.StatusOK)
+		a.expect(t, http.MethodGet, "/me", nil, http.StatusUnauthorized)
+	})
 }
 
 // TestAcceptanceCurrentOnce logs one user in from several clients: each
 // sees every session, exactly one marked current, its own.
 func TestAcceptanceCurrentOnce(t *testing.T) {
 	t.Parallel()
-	for _, st := range accStores {
-		t.Run(st.name, func(t *testing.T) {
-			t.Parallel()
-			_, srv := newOwnerApp(t, core.Config{Store: st.open(t)})
-			user := "current-" + uniq()
-			var cs []*accClient
-			own := map[string]bool{}
-			for i := range 4 {
-				c := newAccClient(t, srv.URL, fmt.Sprintf("client %d", i))
-				c.expect(t, http.MethodPost, "/login", loginForm(user), http.StatusOK)
-				cs = append(cs, c)
+	eachStore(t, func(t *testing.T, st accStore) {
+		_, srv := newOwnerApp(t, core.Config{Store: st.open(t)})
+		user := "current-" + uniq()
+		var cs []*accClient
+		own := map[string]bool{}
+		for i := range 4 {
+			c := newAccClient(t, srv.URL, fmt.Sprintf("client %d", i))
+			c.expect(t, http.MethodPost, "/login", loginForm(user), http.StatusOK)
+			cs = append(cs, c)
+		}
+		for i, c := range cs {
+			list := c.owned(t)
+			if len(list) != len(cs) {
+				t.Fatalf("client %d lists %d sessions; want %d", i, len(list), len(cs))
 			}
-			for i, c := range cs {
-				list := c.owned(t)
-				if len(list) != len(cs) {
-					t.Fatalf("client %d lists %d sessions; want %d", i, len(list), len(cs))
-				}
-				cur := current(t, list)
-				if cur.UserAgent != c.ua {
-					t.Errorf("client %d's current session has User-Agent %q; want %q", i, cur.UserAgent, c.ua)
-				}
-				if own[cur.Handle] {
-					t.Errorf("client %d's current handle is another client's", i)
-				}
-				own[cur.Handle] = true
-				for j := 1; j < len(list); j++ {
-					if list[j].Created.After(list[j-1].Created) {
-						t.Errorf("client %d's list is not newest first: %v after %v", i, list[j].Created, list[j-1].Created)
-					}
+			cur := current(t, list)
+			if cur.UserAgent != c.ua {
+				t.Errorf("client %d's current session has User-Agent %q; want %q", i, cur.UserAgent, c.ua)
+			}
+			if own[cur.Handle] {
+				t.Errorf("client %d's current handle is another client's", i)
+			}
+			own[cur.Handle] = true
+			for j := 1; j < len(list); j++ {
+				if list[j].Created.After(list[j-1].Created) {
+					t.Errorf("client %d's list is not newest first: %v after %v", i, list[j].Created, list[j-1].Created)
 				}
 			}
-		})
-	}
+		}
+	})
 }
 
 // TestAcceptanceOwnerIDLimits logs in with owner IDs at and past the
@@ -706,95 +704,89 @@ func TestAcceptanceCurrentOnce(t *testing.T) {
 func TestAcceptanceOwnerIDLimits(t *testing.T) {
 	t.Parallel()
 	base := uniq()
-	for _, st := range accStores {
-		t.Run(st.name, func(t *testing.T) {
-			t.Parallel()
-			mgr, srv := newOwnerApp(t, core.Config{Store: st.open(t)})
-			for _, tt := range []struct {
-				name string
-				id   string
-				ok   bool
-			}{
-				{"256 bytes", base + strings.Repeat("a", 256-len(base)), true},
-				{"256 bytes of 4-byte runes", base + strings.Repeat("b", 4-len(base)%4) + strings.Repeat("😀", (256-len(base)-(4-len(base)%4))/4), true},
-				{"1 byte", "\x01" + "", true},
-				{"quotes, colons, braces", base + `:{"x"}' OR 1=1;--*?[`, true},
-				{"257 bytes", base + strings.Repeat("a", 257-len(base)), false},
-				{"invalid UTF-8", base + "\xff\xfe", false},
-				{"NUL", base + "\x00admin", false},
-			} {
-				t.Run(tt.name, func(t *testing.T) {
-					c := newAccClient(t, srv.URL, "ua")
-					r := c.do(t, http.MethodPost, "/login", loginForm(tt.id), nil)
-					if !tt.ok {
-						// The invalid ID is a sticky error: the commit fails, and
-						// the error handler answers in place of the handler.
-						if r.status != http.StatusInternalServerError {
-							t.Errorf("login as a bad owner ID = %d %s; want the failed commit's 500", r.status, r.body)
-						}
-						if r := c.do(t, http.MethodGet, "/sessions", nil, nil); r.status != http.StatusUnauthorized {
-							t.Errorf("after the refused login GET /sessions = %d %s; want 401", r.status, r.body)
-						}
-						if _, err := mgr.OwnerSessions(context.Background(), tt.id); !errors.Is(err, core.ErrInvalidOwner) {
-							t.Errorf("Manager.OwnerSessions(bad ID) error = %v; want ErrInvalidOwner", err)
-						}
-						return
+	eachStore(t, func(t *testing.T, st accStore) {
+		mgr, srv := newOwnerApp(t, core.Config{Store: st.open(t)})
+		for _, tt := range []struct {
+			name string
+			id   string
+			ok   bool
+		}{
+			{"256 bytes", base + strings.Repeat("a", 256-len(base)), true},
+			{"256 bytes of 4-byte runes", base + strings.Repeat("b", 4-len(base)%4) + strings.Repeat("😀", (256-len(base)-(4-len(base)%4))/4), true},
+			{"1 byte", "\x01" + "", true},
+			{"quotes, colons, braces", base + `:{"x"}' OR 1=1;--*?[`, true},
+			{"257 bytes", base + strings.Repeat("a", 257-len(base)), false},
+			{"invalid UTF-8", base + "\xff\xfe", false},
+			{"NUL", base + "\x00admin", false},
+		} {
+			t.Run(tt.name, func(t *testing.T) {
+				c := newAccClient(t, srv.URL, "ua")
+				r := c.do(t, http.MethodPost, "/login", loginForm(tt.id), nil)
+				if !tt.ok {
+					// The invalid ID is a sticky error: the commit fails, and
+					// the error handler answers in place of the handler.
+					if r.status != http.StatusInternalServerError {
+						t.Errorf("login as a bad owner ID = %d %s; want the failed commit's 500", r.status, r.body)
 					}
-					if r.status != http.StatusOK {
-						t.Fatalf("login = %d %s; want 200", r.status, r.body)
+					if r := c.do(t, http.MethodGet, "/sessions", nil, nil); r.status != http.StatusUnauthorized {
+						t.Errorf("after the refused login GET /sessions = %d %s; want 401", r.status, r.body)
 					}
-					if len(tt.id) > 256 || !utf8.ValidString(tt.id) {
-						t.Fatalf("bad test ID")
+					if _, err := mgr.OwnerSessions(context.Background(), tt.id); !errors.Is(err, core.ErrInvalidOwner) {
+						t.Errorf("Manager.OwnerSessions(bad ID) error = %v; want ErrInvalidOwner", err)
 					}
-					list := c.owned(t)
-					if len(list) != 1 || !list[0].Current {
-						t.Fatalf("lists %+v; want the one session", list)
-					}
-					got, err := mgr.OwnerSessions(context.Background(), tt.id)
-					if err != nil || len(got) != 1 || got[0].Handle != list[0].Handle {
-						t.Fatalf("Manager.OwnerSessions = %+v, %v; want the one session", got, err)
-					}
-					if n, err := mgr.RevokeOwner(context.Background(), tt.id); n != 1 || err != nil {
-						t.Errorf("RevokeOwner = %d, %v; want 1, nil", n, err)
-					}
-					c.expect(t, http.MethodGet, "/me", nil, http.StatusUnauthorized)
-				})
-			}
-			if _, err := mgr.OwnerSessions(context.Background(), ""); !errors.Is(err, core.ErrInvalidOwner) {
-				t.Errorf("Manager.OwnerSessions(\"\") error = %v; want ErrInvalidOwner", err)
-			}
-		})
-	}
+					return
+				}
+				if r.status != http.StatusOK {
+					t.Fatalf("login = %d %s; want 200", r.status, r.body)
+				}
+				if len(tt.id) > 256 || !utf8.ValidString(tt.id) {
+					t.Fatalf("bad test ID")
+				}
+				list := c.owned(t)
+				if len(list) != 1 || !list[0].Current {
+					t.Fatalf("lists %+v; want the one session", list)
+				}
+				got, err := mgr.OwnerSessions(context.Background(), tt.id)
+				if err != nil || len(got) != 1 || got[0].Handle != list[0].Handle {
+					t.Fatalf("Manager.OwnerSessions = %+v, %v; want the one session", got, err)
+				}
+				if n, err := mgr.RevokeOwner(context.Background(), tt.id); n != 1 || err != nil {
+					t.Errorf("RevokeOwner = %d, %v; want 1, nil", n, err)
+				}
+				c.expect(t, http.MethodGet, "/me", nil, http.StatusUnauthorized)
+			})
+		}
+		if _, err := mgr.OwnerSessions(context.Background(), ""); !errors.Is(err, core.ErrInvalidOwner) {
+			t.Errorf("Manager.OwnerSessions(\"\") error = %v; want ErrInvalidOwner", err)
+		}
+	})
 }
 
 // TestAcceptanceUserAgents records hostile User-Agents: stored valid,
 // cut to 256 bytes, returned as sent otherwise.
 func TestAcceptanceUserAgents(t *testing.T) {
 	t.Parallel()
-	for _, st := range accStores {
-		t.Run(st.name, func(t *testing.T) {
-			t.Parallel()
-			_, srv := newOwnerApp(t, core.Config{Store: st.open(t)})
-			for _, ua := range []string{
-				`<script>alert(1)</script>"'><img src=x onerror=alert(1)>`,
-				strings.Repeat("é", 200), // 400 bytes: cut on a rune boundary
-				"Mozilla/5.0 \xff\xfe\xc3 broken",
-				strings.Repeat("x", 100_000),
-			} {
-				c := newAccClient(t, srv.URL, ua)
-				user := "ua-" + uniq()
-				c.expect(t, http.MethodPost, "/login", loginForm(user), http.StatusOK)
-				got := current(t, c.owned(t)).UserAgent
-				want := strings.ToValidUTF8(ua, "\uFFFD")
-				if len(got) > core.MaxUserAgentLen || !utf8.ValidString(got) || !strings.HasPrefix(want, got) || (len(want) <= core.MaxUserAgentLen && got != want) {
-					t.Errorf("User-Agent %.40q listed as %.60q (%d bytes); want %.40q, valid UTF-8, cut to %d bytes", ua, got, len(got), want, core.MaxUserAgentLen)
-				}
-				if len(want) > core.MaxUserAgentLen && len(got) < core.MaxUserAgentLen-3 {
-					t.Errorf("a long User-Agent is cut to %d bytes; want about %d", len(got), core.MaxUserAgentLen)
-				}
+	eachStore(t, func(t *testing.T, st accStore) {
+		_, srv := newOwnerApp(t, core.Config{Store: st.open(t)})
+		for _, ua := range []string{
+			`<script>alert(1)</script>"'><img src=x onerror=alert(1)>`,
+			strings.Repeat("é", 200), // 400 bytes: cut on a rune boundary
+			"Mozilla/5.0 \xff\xfe\xc3 broken",
+			strings.Repeat("x", 100_000),
+		} {
+			c := newAccClient(t, srv.URL, ua)
+			user := "ua-" + uniq()
+			c.expect(t, http.MethodPost, "/login", loginForm(user), http.StatusOK)
+			got := current(t, c.owned(t)).UserAgent
+			want := strings.ToValidUTF8(ua, "\uFFFD")
+			if len(got) > core.MaxUserAgentLen || !utf8.ValidString(got) || !strings.HasPrefix(want, got) || (len(want) <= core.MaxUserAgentLen && got != want) {
+				t.Errorf("User-Agent %.40q listed as %.60q (%d bytes); want %.40q, valid UTF-8, cut to %d bytes", ua, got, len(got), want, core.MaxUserAgentLen)
 			}
-		})
-	}
+			if len(want) > core.MaxUserAgentLen && len(got) < core.MaxUserAgentLen-3 {
+				t.Errorf("a long User-Agent is cut to %d bytes; want about %d", len(got), core.MaxUserAgentLen)
+			}
+		}
+	})
 }
 
 // TestAcceptanceClientIP records no address unless the app opts in: not
@@ -1091,66 +1083,63 @@ func TestAcceptanceMemoryClock(t *testing.T) {
 // is gone, the caller stays, and nothing errs.
 func TestAcceptanceRevokeOthersRacingLogins(t *testing.T) {
 	t.Parallel()
-	for _, st := range accStores {
-		t.Run(st.name, func(t *testing.T) {
-			t.Parallel()
-			_, srv := newOwnerApp(t, core.Config{Store: st.open(t)})
-			user := "race-" + uniq()
-			caller := newAccClient(t, srv.URL, "caller")
-			caller.expect(t, http.MethodPost, "/login", loginForm(user), http.StatusOK)
-			var before []*accClient
-			for range 5 {
-				c := newAccClient(t, srv.URL, "before")
-				c.expect(t, http.MethodPost, "/login", loginForm(user), http.StatusOK)
-				before = append(before, c)
-			}
-			var wg sync.WaitGroup
-			racers := make([]*accClient, 8)
-			for i := range racers {
-				racers[i] = newAccClient(t, srv.URL, "racer")
-				wg.Go(func() {
-					if r, err := racers[i].try(http.MethodPost, "/login", loginForm(user), nil); err != nil || r.status != http.StatusOK {
-						t.Errorf("racing login = %d %s, %v", r.status, r.body, err)
-					}
-				})
-			}
-			var revoked int
+	eachStore(t, func(t *testing.T, st accStore) {
+		_, srv := newOwnerApp(t, core.Config{Store: st.open(t)})
+		user := "race-" + uniq()
+		caller := newAccClient(t, srv.URL, "caller")
+		caller.expect(t, http.MethodPost, "/login", loginForm(user), http.StatusOK)
+		var before []*accClient
+		for range 5 {
+			c := newAccClient(t, srv.URL, "before")
+			c.expect(t, http.MethodPost, "/login", loginForm(user), http.StatusOK)
+			before = append(before, c)
+		}
+		var wg sync.WaitGroup
+		racers := make([]*accClient, 8)
+		for i := range racers {
+			racers[i] = newAccClient(t, srv.URL, "racer")
 			wg.Go(func() {
-				r, err := caller.try(http.MethodPost, "/revoke-others", nil, nil)
-				if err != nil || r.status != http.StatusOK {
-					t.Errorf("revoke-others = %d %s, %v", r.status, r.body, err)
-					return
+				if r, err := racers[i].try(http.MethodPost, "/login", loginForm(user), nil); err != nil || r.status != http.StatusOK {
+					t.Errorf("racing login = %d %s, %v", r.status, r.body, err)
 				}
-				var v struct{ Revoked int }
-				json.Unmarshal(r.body, &v)
-				revoked = v.Revoked
 			})
-			wg.Wait()
-			if revoked < len(before) {
-				t.Errorf("revoke-others ended %d sessions; want at least the %d that existed before it", revoked, len(before))
+		}
+		var revoked int
+		wg.Go(func() {
+			r, err := caller.try(http.MethodPost, "/revoke-others", nil, nil)
+			if err != nil || r.status != http.StatusOK {
+				t.Errorf("revoke-others = %d %s, %v", r.status, r.body, err)
+				return
 			}
-			caller.expect(t, http.MethodGet, "/me", nil, http.StatusOK)
-			for i, c := range before {
-				if r := c.do(t, http.MethodGet, "/me", nil, nil); r.status != http.StatusUnauthorized {
-					t.Errorf("session %d, logged in before revoke-others, still answers %d", i, r.status)
-				}
-			}
-			alive := 1
-			for _, c := range racers {
-				if c.do(t, http.MethodGet, "/me", nil, nil).status == http.StatusOK {
-					alive++
-				}
-			}
-			if got := len(caller.owned(t)); got != alive {
-				t.Errorf("the owner lists %d sessions; %d answer as logged in", got, alive)
-			}
-			// A second call catches what the first missed.
-			caller.expect(t, http.MethodPost, "/revoke-others", nil, http.StatusOK)
-			if got := caller.owned(t); len(got) != 1 || !got[0].Current {
-				t.Errorf("after a second revoke-others the list is %+v; want only the caller's", got)
-			}
+			var v struct{ Revoked int }
+			json.Unmarshal(r.body, &v)
+			revoked = v.Revoked
 		})
-	}
+		wg.Wait()
+		if revoked < len(before) {
+			t.Errorf("revoke-others ended %d sessions; want at least the %d that existed before it", revoked, len(before))
+		}
+		caller.expect(t, http.MethodGet, "/me", nil, http.StatusOK)
+		for i, c := range before {
+			if r := c.do(t, http.MethodGet, "/me", nil, nil); r.status != http.StatusUnauthorized {
+				t.Errorf("session %d, logged in before revoke-others, still answers %d", i, r.status)
+			}
+		}
+		alive := 1
+		for _, c := range racers {
+			if c.do(t, http.MethodGet, "/me", nil, nil).status == http.StatusOK {
+				alive++
+			}
+		}
+		if got := len(caller.owned(t)); got != alive {
+			t.Errorf("the owner lists %d sessions; %d answer as logged in", got, alive)
+		}
+		// A second call catches what the first missed.
+		caller.expect(t, http.MethodPost, "/revoke-others", nil, http.StatusOK)
+		if got := caller.owned(t); len(got) != 1 || !got[0].Current {
+			t.Errorf("after a second revoke-others the list is %+v; want only the caller's", got)
+		}
+	})
 }
 
 // TestAcceptanceCapRacingLogins races logins past MaxSessions: each
@@ -1159,52 +1148,49 @@ func TestAcceptanceRevokeOthersRacingLogins(t *testing.T) {
 func TestAcceptanceCapRacingLogins(t *testing.T) {
 	t.Parallel()
 	const max, racing = 3, 12
-	for _, st := range accStores {
-		t.Run(st.name, func(t *testing.T) {
-			t.Parallel()
-			mgr, srv := newOwnerApp(t, core.Config{Store: st.open(t), Owners: core.OwnerConfig{MaxSessions: max}})
-			user := "cap-" + uniq()
-			var wg sync.WaitGroup
-			for range racing {
-				c := newAccClient(t, srv.URL, "racer")
-				wg.Go(func() {
-					if r, err := c.try(http.MethodPost, "/login", loginForm(user), nil); err != nil || r.status != http.StatusOK {
-						t.Errorf("racing login = %d %s, %v", r.status, r.body, err)
-					}
-				})
-			}
-			wg.Wait()
-			list, err := mgr.OwnerSessions(context.Background(), user)
-			if err != nil {
-				t.Fatal(err)
-			}
-			// Racing logins never evict a session newer than their own, so
-			// the newest max survive; some older ones may too, over the cap
-			// until the next login.
-			if len(list) > racing || len(list) < max {
-				t.Errorf("after %d racing logins the owner holds %d sessions; want %d to %d", racing, len(list), max, racing)
-			}
-			// Logins one at a time bring the owner to the cap exactly: the
-			// newest max, whatever the races left.
-			var last []*accClient
-			for i := range max {
-				c := newAccClient(t, srv.URL, fmt.Sprintf("last %d", i))
-				c.expect(t, http.MethodPost, "/login", loginForm(user), http.StatusOK)
-				last = append(last, c)
-				if got := c.owned(t); len(got) > max {
-					t.Errorf("after a login one at a time the owner holds %d sessions; want at most %d", len(got), max)
+	eachStore(t, func(t *testing.T, st accStore) {
+		mgr, srv := newOwnerApp(t, core.Config{Store: st.open(t), Owners: core.OwnerConfig{MaxSessions: max}})
+		user := "cap-" + uniq()
+		var wg sync.WaitGroup
+		for range racing {
+			c := newAccClient(t, srv.URL, "racer")
+			wg.Go(func() {
+				if r, err := c.try(http.MethodPost, "/login", loginForm(user), nil); err != nil || r.status != http.StatusOK {
+					t.Errorf("racing login = %d %s, %v", r.status, r.body, err)
 				}
+			})
+		}
+		wg.Wait()
+		list, err := mgr.OwnerSessions(context.Background(), user)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Racing logins never evict a session newer than their own, so
+		// the newest max survive; some older ones may too, over the cap
+		// until the next login.
+		if len(list) > racing || len(list) < max {
+			t.Errorf("after %d racing logins the owner holds %d sessions; want %d to %d", racing, len(list), max, racing)
+		}
+		// Logins one at a time bring the owner to the cap exactly: the
+		// newest max, whatever the races left.
+		var last []*accClient
+		for i := range max {
+			c := newAccClient(t, srv.URL, fmt.Sprintf("last %d", i))
+			c.expect(t, http.MethodPost, "/login", loginForm(user), http.StatusOK)
+			last = append(last, c)
+			if got := c.owned(t); len(got) > max {
+				t.Errorf("after a login one at a time the owner holds %d sessions; want at most %d", len(got), max)
 			}
-			got := last[0].owned(t)
-			var uas []string
-			for _, o := range got {
-				uas = append(uas, o.UserAgent)
-			}
-			if want := []string{"last 2", "last 1", "last 0"}; !slices.Equal(uas, want) {
-				t.Errorf("after %d logins one at a time the owner holds %v; want %v", max, uas, want)
-			}
-		})
-	}
+		}
+		got := last[0].owned(t)
+		var uas []string
+		for _, o := range got {
+			uas = append(uas, o.UserAgent)
+		}
+		if want := []string{"last 2", "last 1", "last 0"}; !slices.Equal(uas, want) {
+			t.Errorf("after %d logins one at a time the owner holds %v; want %v", max, uas, want)
+		}
+	})
 }
 
 // TestAcceptanceEvictOldestOrder logs in one after another, as fast as
@@ -1212,73 +1198,67 @@ func TestAcceptanceCapRacingLogins(t *testing.T) {
 func TestAcceptanceEvictOldestOrder(t *testing.T) {
 	t.Parallel()
 	const max, logins = 3, 8
-	for _, st := range accStores {
-		t.Run(st.name, func(t *testing.T) {
-			t.Parallel()
-			_, srv := newOwnerApp(t, core.Config{Store: st.open(t), Owners: core.OwnerConfig{MaxSessions: max}})
-			user := "evict-" + uniq()
-			var cs []*accClient
-			for i := range logins {
-				// Redis keeps login times to the millisecond, and logins of
-				// one millisecond tie (broken by key, not by order): close
-				// in time here means in consecutive milliseconds.
-				for at := time.Now(); time.Now().UnixMilli() == at.UnixMilli(); {
-					time.Sleep(100 * time.Microsecond)
+	eachStore(t, func(t *testing.T, st accStore) {
+		_, srv := newOwnerApp(t, core.Config{Store: st.open(t), Owners: core.OwnerConfig{MaxSessions: max}})
+		user := "evict-" + uniq()
+		var cs []*accClient
+		for i := range logins {
+			// Redis keeps login times to the millisecond, and logins of
+			// one millisecond tie (broken by key, not by order): close
+			// in time here means in consecutive milliseconds.
+			for at := time.Now(); time.Now().UnixMilli() == at.UnixMilli(); {
+				time.Sleep(100 * time.Microsecond)
+			}
+			c := newAccClient(t, srv.URL, fmt.Sprintf("device %d", i))
+			c.expect(t, http.MethodPost, "/login", loginForm(user), http.StatusOK)
+			cs = append(cs, c)
+			// After each login the newest max are the ones alive.
+			for j, d := range cs {
+				want := http.StatusUnauthorized
+				if j >= len(cs)-max {
+					want = http.StatusOK
 				}
-				c := newAccClient(t, srv.URL, fmt.Sprintf("device %d", i))
-				c.expect(t, http.MethodPost, "/login", loginForm(user), http.StatusOK)
-				cs = append(cs, c)
-				// After each login the newest max are the ones alive.
-				for j, d := range cs {
-					want := http.StatusUnauthorized
-					if j >= len(cs)-max {
-						want = http.StatusOK
-					}
-					if r := d.do(t, http.MethodGet, "/me", nil, nil); r.status != want {
-						t.Errorf("after login %d, device %d answers %d; want %d", i, j, r.status, want)
-					}
+				if r := d.do(t, http.MethodGet, "/me", nil, nil); r.status != want {
+					t.Errorf("after login %d, device %d answers %d; want %d", i, j, r.status, want)
 				}
 			}
-			list := cs[len(cs)-1].owned(t)
-			var uas []string
-			for _, o := range list {
-				uas = append(uas, o.UserAgent)
-			}
-			want := []string{"device 7", "device 6", "device 5"}
-			if !slices.Equal(uas, want) {
-				t.Errorf("listed (newest first) %v; want %v", uas, want)
-			}
-		})
-	}
+		}
+		list := cs[len(cs)-1].owned(t)
+		var uas []string
+		for _, o := range list {
+			uas = append(uas, o.UserAgent)
+		}
+		want := []string{"device 7", "device 6", "device 5"}
+		if !slices.Equal(uas, want) {
+			t.Errorf("listed (newest first) %v; want %v", uas, want)
+		}
+	})
 }
 
 // TestAcceptanceRefuseNew refuses the login past the cap and saves
 // nothing, while the sessions in place stay.
 func TestAcceptanceRefuseNew(t *testing.T) {
 	t.Parallel()
-	for _, st := range accStores {
-		t.Run(st.name, func(t *testing.T) {
-			t.Parallel()
-			mgr, srv := newOwnerApp(t, core.Config{Store: st.open(t), Owners: core.OwnerConfig{MaxSessions: 2, OnLimit: core.RefuseNew}})
-			user := "refuse-" + uniq()
-			a, b, c := newAccClient(t, srv.URL, "a"), newAccClient(t, srv.URL, "b"), newAccClient(t, srv.URL, "c")
-			a.expect(t, http.MethodPost, "/login", loginForm(user), http.StatusOK)
-			b.expect(t, http.MethodPost, "/login", loginForm(user), http.StatusOK)
-			c.expect(t, http.MethodPost, "/login", loginForm(user), http.StatusConflict)
-			c.expect(t, http.MethodGet, "/sessions", nil, http.StatusUnauthorized)
-			a.expect(t, http.MethodGet, "/me", nil, http.StatusOK)
-			b.expect(t, http.MethodGet, "/me", nil, http.StatusOK)
-			if list, err := mgr.OwnerSessions(context.Background(), user); err != nil || len(list) != 2 {
-				t.Errorf("after the refusal the owner holds %d sessions (%v); want 2", len(list), err)
-			}
-			// Room again after a sign-out.
-			b.expect(t, http.MethodPost, "/logout", nil, http.StatusOK)
-			c.expect(t, http.MethodPost, "/login", loginForm(user), http.StatusOK)
-			if got := c.owned(t); len(got) != 2 {
-				t.Errorf("after a logout and a login the owner lists %d; want 2", len(got))
-			}
-		})
-	}
+	eachStore(t, func(t *testing.T, st accStore) {
+		mgr, srv := newOwnerApp(t, core.Config{Store: st.open(t), Owners: core.OwnerConfig{MaxSessions: 2, OnLimit: core.RefuseNew}})
+		user := "refuse-" + uniq()
+		a, b, c := newAccClient(t, srv.URL, "a"), newAccClient(t, srv.URL, "b"), newAccClient(t, srv.URL, "c")
+		a.expect(t, http.MethodPost, "/login", loginForm(user), http.StatusOK)
+		b.expect(t, http.MethodPost, "/login", loginForm(user), http.StatusOK)
+		c.expect(t, http.MethodPost, "/login", loginForm(user), http.StatusConflict)
+		c.expect(t, http.MethodGet, "/sessions", nil, http.StatusUnauthorized)
+		a.expect(t, http.MethodGet, "/me", nil, http.StatusOK)
+		b.expect(t, http.MethodGet, "/me", nil, http.StatusOK)
+		if list, err := mgr.OwnerSessions(context.Background(), user); err != nil || len(list) != 2 {
+			t.Errorf("after the refusal the owner holds %d sessions (%v); want 2", len(list), err)
+		}
+		// Room again after a sign-out.
+		b.expect(t, http.MethodPost, "/logout", nil, http.StatusOK)
+		c.expect(t, http.MethodPost, "/login", loginForm(user), http.StatusOK)
+		if got := c.owned(t); len(got) != 2 {
+			t.Errorf("after a logout and a login the owner lists %d; want 2", len(got))
+		}
+	})
 }
 
 // TestAcceptanceRevokedInFlight revokes a session while one of its
@@ -1390,117 +1370,105 @@ func TestAcceptanceOwnerChange(t *testing.T) {
 // listed, and its old handle revokes nothing.
 func TestAcceptanceUnbind(t *testing.T) {
 	t.Parallel()
-	for _, st := range accStores {
-		t.Run(st.name, func(t *testing.T) {
-			t.Parallel()
-			_, srv := newOwnerApp(t, core.Config{Store: st.open(t)})
-			user := "unbind-" + uniq()
-			a, b := newAccClient(t, srv.URL, "a"), newAccClient(t, srv.URL, "b")
-			a.expect(t, http.MethodPost, "/login", loginForm(user), http.StatusOK)
-			b.expect(t, http.MethodPost, "/login", loginForm(user), http.StatusOK)
-			bHandle := current(t, b.owned(t)).Handle
-			b.expect(t, http.MethodPost, "/rebind", loginForm(""), http.StatusOK)
-			b.expect(t, http.MethodGet, "/sessions", nil, http.StatusUnauthorized)
-			if got := a.owned(t); len(got) != 1 || !got[0].Current {
-				t.Errorf("after the other session unbound, the owner lists %+v; want only its own", got)
-			}
-			if r := a.do(t, http.MethodDelete, "/sessions/"+bHandle, nil, nil); r.status != http.StatusNotFound {
-				t.Errorf("revoking the unbound session's handle = %d; want 404", r.status)
-			}
-			b.expect(t, http.MethodPost, "/write", nil, http.StatusOK) // the unbound session lives on
-			if got := a.owned(t); len(got) != 1 {
-				t.Errorf("after the unbound session wrote, the owner lists %d; want 1", len(got))
-			}
-		})
-	}
+	eachStore(t, func(t *testing.T, st accStore) {
+		_, srv := newOwnerApp(t, core.Config{Store: st.open(t)})
+		user := "unbind-" + uniq()
+		a, b := newAccClient(t, srv.URL, "a"), newAccClient(t, srv.URL, "b")
+		a.expect(t, http.MethodPost, "/login", loginForm(user), http.StatusOK)
+		b.expect(t, http.MethodPost, "/login", loginForm(user), http.StatusOK)
+		bHandle := current(t, b.owned(t)).Handle
+		b.expect(t, http.MethodPost, "/rebind", loginForm(""), http.StatusOK)
+		b.expect(t, http.MethodGet, "/sessions", nil, http.StatusUnauthorized)
+		if got := a.owned(t); len(got) != 1 || !got[0].Current {
+			t.Errorf("after the other session unbound, the owner lists %+v; want only its own", got)
+		}
+		if r := a.do(t, http.MethodDelete, "/sessions/"+bHandle, nil, nil); r.status != http.StatusNotFound {
+			t.Errorf("revoking the unbound session's handle = %d; want 404", r.status)
+		}
+		b.expect(t, http.MethodPost, "/write", nil, http.StatusOK) // the unbound session lives on
+		if got := a.owned(t); len(got) != 1 {
+			t.Errorf("after the unbound session wrote, the owner lists %d; want 1", len(got))
+		}
+	})
 }
 
 // TestAcceptanceRevokeOwnHandle revokes the caller's own session by its
 // handle: logged out, cookie cleared, the cookie replayed opens nothing.
 func TestAcceptanceRevokeOwnHandle(t *testing.T) {
 	t.Parallel()
-	for _, st := range accStores {
-		t.Run(st.name, func(t *testing.T) {
-			t.Parallel()
-			_, srv := newOwnerApp(t, core.Config{Store: st.open(t)})
-			user := "self-" + uniq()
-			a, b := newAccClient(t, srv.URL, "a"), newAccClient(t, srv.URL, "b")
-			a.expect(t, http.MethodPost, "/login", loginForm(user), http.StatusOK)
-			b.expect(t, http.MethodPost, "/login", loginForm(user), http.StatusOK)
-			stolen := a.cookie(t)
-			own := current(t, a.owned(t)).Handle
-			r := a.do(t, http.MethodDelete, "/sessions/"+own, nil, nil)
-			if r.status != http.StatusOK {
-				t.Fatalf("DELETE own handle = %d %s", r.status, r.body)
+	eachStore(t, func(t *testing.T, st accStore) {
+		_, srv := newOwnerApp(t, core.Config{Store: st.open(t)})
+		user := "self-" + uniq()
+		a, b := newAccClient(t, srv.URL, "a"), newAccClient(t, srv.URL, "b")
+		a.expect(t, http.MethodPost, "/login", loginForm(user), http.StatusOK)
+		b.expect(t, http.MethodPost, "/login", loginForm(user), http.StatusOK)
+		stolen := a.cookie(t)
+		own := current(t, a.owned(t)).Handle
+		r := a.do(t, http.MethodDelete, "/sessions/"+own, nil, nil)
+		if r.status != http.StatusOK {
+			t.Fatalf("DELETE own handle = %d %s", r.status, r.body)
+		}
+		cleared := false
+		for _, c := range (&http.Response{Header: r.header}).Cookies() {
+			if c.Name == "session" && c.MaxAge < 0 {
+				cleared = true
 			}
-			cleared := false
-			for _, c := range (&http.Response{Header: r.header}).Cookies() {
-				if c.Name == "session" && c.MaxAge < 0 {
-					cleared = true
-				}
-			}
-			if !cleared {
-				t.Errorf("DELETE own handle sets cookies %v; want the session cookie cleared", r.header["Set-Cookie"])
-			}
-			if r := raw(t, http.MethodGet, srv.URL+"/me", map[string]string{"Cookie": stolen}); r.status != http.StatusUnauthorized {
-				t.Errorf("the self-revoked cookie replayed: GET /me = %d", r.status)
-			}
-			if got := b.owned(t); len(got) != 1 || !got[0].Current {
-				t.Errorf("the other device lists %+v; want only itself", got)
-			}
-			if r := b.do(t, http.MethodDelete, "/sessions/"+own, nil, nil); r.status != http.StatusNotFound {
-				t.Errorf("revoking the self-revoked handle again = %d; want 404", r.status)
-			}
-		})
-	}
+		}
+		if !cleared {
+			t.Errorf("DELETE own handle sets cookies %v; want the session cookie cleared", r.header["Set-Cookie"])
+		}
+		if r := raw(t, http.MethodGet, srv.URL+"/me", map[string]string{"Cookie": stolen}); r.status != http.StatusUnauthorized {
+			t.Errorf("the self-revoked cookie replayed: GET /me = %d", r.status)
+		}
+		if got := b.owned(t); len(got) != 1 || !got[0].Current {
+			t.Errorf("the other device lists %+v; want only itself", got)
+		}
+		if r := b.do(t, http.MethodDelete, "/sessions/"+own, nil, nil); r.status != http.StatusNotFound {
+			t.Errorf("revoking the self-revoked handle again = %d; want 404", r.status)
+		}
+	})
 }
 
 // TestAcceptanceRegenerateThenList lists in the request that regenerates:
 // the session is still listed once, as current.
 func TestAcceptanceRegenerateThenList(t *testing.T) {
 	t.Parallel()
-	for _, st := range accStores {
-		t.Run(st.name, func(t *testing.T) {
-			t.Parallel()
-			_, srv := newOwnerApp(t, core.Config{Store: st.open(t)})
-			user := "relist-" + uniq()
-			a, b := newAccClient(t, srv.URL, "a"), newAccClient(t, srv.URL, "b")
-			a.expect(t, http.MethodPost, "/login", loginForm(user), http.StatusOK)
-			b.expect(t, http.MethodPost, "/login", loginForm(user), http.StatusOK)
-			body := a.expect(t, http.MethodPost, "/regenerate-list", nil, http.StatusOK)
-			var v struct{ Listed, Current int }
-			json.Unmarshal(body, &v)
-			if v.Listed != 2 || v.Current != 1 {
-				t.Errorf("listing in the regenerating request = %s; want 2 listed, 1 current", body)
-			}
-			if got := a.owned(t); len(got) != 2 {
-				t.Errorf("after the regenerate the owner lists %d; want 2", len(got))
-			} else {
-				current(t, got)
-			}
-		})
-	}
+	eachStore(t, func(t *testing.T, st accStore) {
+		_, srv := newOwnerApp(t, core.Config{Store: st.open(t)})
+		user := "relist-" + uniq()
+		a, b := newAccClient(t, srv.URL, "a"), newAccClient(t, srv.URL, "b")
+		a.expect(t, http.MethodPost, "/login", loginForm(user), http.StatusOK)
+		b.expect(t, http.MethodPost, "/login", loginForm(user), http.StatusOK)
+		body := a.expect(t, http.MethodPost, "/regenerate-list", nil, http.StatusOK)
+		var v struct{ Listed, Current int }
+		json.Unmarshal(body, &v)
+		if v.Listed != 2 || v.Current != 1 {
+			t.Errorf("listing in the regenerating request = %s; want 2 listed, 1 current", body)
+		}
+		if got := a.owned(t); len(got) != 2 {
+			t.Errorf("after the regenerate the owner lists %d; want 2", len(got))
+		} else {
+			current(t, got)
+		}
+	})
 }
 
 // TestAcceptanceRefuseNewRelogin logs in again from a browser already
 // logged in, at the cap under RefuseNew: its old session makes room.
 func TestAcceptanceRefuseNewRelogin(t *testing.T) {
 	t.Parallel()
-	for _, st := range accStores {
-		t.Run(st.name, func(t *testing.T) {
-			t.Parallel()
-			_, srv := newOwnerApp(t, core.Config{Store: st.open(t), Owners: core.OwnerConfig{MaxSessions: 2, OnLimit: core.RefuseNew}})
-			user := "relogin-" + uniq()
-			a, b := newAccClient(t, srv.URL, "a"), newAccClient(t, srv.URL, "b")
-			a.expect(t, http.MethodPost, "/login", loginForm(user), http.StatusOK)
-			b.expect(t, http.MethodPost, "/login", loginForm(user), http.StatusOK)
-			a.expect(t, http.MethodPost, "/login", loginForm(user), http.StatusOK)
-			if got := a.owned(t); len(got) != 2 {
-				t.Errorf("after a re-login at the cap the owner lists %d; want 2", len(got))
-			}
-			b.expect(t, http.MethodGet, "/me", nil, http.StatusOK)
-		})
-	}
+	eachStore(t, func(t *testing.T, st accStore) {
+		_, srv := newOwnerApp(t, core.Config{Store: st.open(t), Owners: core.OwnerConfig{MaxSessions: 2, OnLimit: core.RefuseNew}})
+		user := "relogin-" + uniq()
+		a, b := newAccClient(t, srv.URL, "a"), newAccClient(t, srv.URL, "b")
+		a.expect(t, http.MethodPost, "/login", loginForm(user), http.StatusOK)
+		b.expect(t, http.MethodPost, "/login", loginForm(user), http.StatusOK)
+		a.expect(t, http.MethodPost, "/login", loginForm(user), http.StatusOK)
+		if got := a.owned(t); len(got) != 2 {
+			t.Errorf("after a re-login at the cap the owner lists %d; want 2", len(got))
+		}
+		b.expect(t, http.MethodGet, "/me", nil, http.StatusOK)
+	})
 }
 
 // TestAcceptanceIdleExpiredNotListed lets a session sit idle past a real

@@ -1,17 +1,12 @@
 package expresstest
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
-	"errors"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -148,27 +143,6 @@ func TestTailKeepsTheLastBytes(t *testing.T) {
 	}
 }
 
-// cookieValue is express-session's cookie value after encodeURIComponent:
-// s: ID . signature, the signature standard base64 without padding.
-var cookieValue = regexp.MustCompile(`^s%3A([A-Za-z0-9_-]+)\.((?:[A-Za-z0-9]|%2B|%2F)+)$`)
-
-// sessionID returns the ID of an express-session cookie value and whether
-// secret signed it: HMAC-SHA256 of the ID, standard base64 without
-// padding, + and / URL-encoded. Its errors never show the value.
-func sessionID(value, secret string) (string, error) {
-	m := cookieValue.FindStringSubmatch(value)
-	if m == nil {
-		return "", errors.New("cookie value is not s%3A<id>.<signature>")
-	}
-	mac := hmac.New(sha256.New, []byte(secret))
-	mac.Write([]byte(m[1]))
-	want := strings.NewReplacer("+", "%2B", "/", "%2F").Replace(base64.RawStdEncoding.EncodeToString(mac.Sum(nil)))
-	if !hmac.Equal([]byte(m[2]), []byte(want)) {
-		return "", errors.New("cookie signature does not verify")
-	}
-	return m[1], nil
-}
-
 func TestSessionIDChecksExpressExample(t *testing.T) {
 	t.Parallel()
 	const example = "s%3Aapple.D8Y%2BpkTAmeR0PobOhY4G97PRW%2Bj7bUnP%2F5m6%2FOn1MCU"
@@ -182,9 +156,9 @@ func TestSessionIDChecksExpressExample(t *testing.T) {
 		{strings.TrimPrefix(example, "s%3A"), "keyboard cat", true},
 	}
 	for _, tc := range tests {
-		id, err := sessionID(tc.value, tc.secret)
+		id, err := SessionID(tc.value, tc.secret)
 		if (err != nil) != tc.wantErr || (err == nil && id != "apple") {
-			t.Errorf("sessionID(%q, %q) = %q, %v; want error %t", tc.value, tc.secret, id, err, tc.wantErr)
+			t.Errorf("SessionID(%q, %q) = %q, %v; want error %t", tc.value, tc.secret, id, err, tc.wantErr)
 		}
 	}
 }
@@ -273,7 +247,7 @@ func TestAppServesItsRoutesOnRedis(t *testing.T) {
 		strings.Contains(set[0], "Max-Age") || !strings.Contains(set[0], "; HttpOnly") || !strings.Contains(set[0], "; Path=/") {
 		t.Errorf("POST /login set %d cookies; want one connect.sid=s%%3A…; Path=/; Expires=…; HttpOnly without Max-Age", len(set))
 	}
-	if _, err := sessionID(c.cookie(), DefaultSecret); err != nil {
+	if _, err := SessionID(c.cookie(), DefaultSecret); err != nil {
 		t.Errorf("POST /login: %v", err)
 	}
 	c.expect("GET", "/me", "", 200, `{"user":"106"}`)
@@ -332,7 +306,7 @@ func TestFirstSecretSignsEverySecretVerifies(t *testing.T) {
 
 	r := newClient(t, rotated)
 	r.expect("POST", "/login", "user=107", 200, `{"user":"107"}`)
-	if _, err := sessionID(r.cookie(), "new secret"); err != nil {
+	if _, err := SessionID(r.cookie(), "new secret"); err != nil {
 		t.Errorf("login on rotated secrets: %v; want the first secret to sign", err)
 	}
 	r.expect("POST", "/logout", "", 200, `{"ok":true}`)

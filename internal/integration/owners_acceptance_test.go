@@ -57,6 +57,16 @@ type accStore struct {
 	open func(t *testing.T) core.Store
 }
 
+// twoDevices logs two new clients, "a" and "b", in as user, one after the
+// other.
+func twoDevices(t *testing.T, url, user string) (a, b *accClient) {
+	t.Helper()
+	a, b = newAccClient(t, url, "a"), newAccClient(t, url, "b")
+	a.expect(t, http.MethodPost, "/login", loginForm(user), http.StatusOK)
+	b.expect(t, http.MethodPost, "/login", loginForm(user), http.StatusOK)
+	return a, b
+}
+
 // eachStore runs fn as a parallel subtest for every store of accStores.
 func eachStore(t *testing.T, fn func(t *testing.T, st accStore)) {
 	for _, st := range accStores {
@@ -1373,9 +1383,7 @@ func TestAcceptanceUnbind(t *testing.T) {
 	eachStore(t, func(t *testing.T, st accStore) {
 		_, srv := newOwnerApp(t, core.Config{Store: st.open(t)})
 		user := "unbind-" + uniq()
-		a, b := newAccClient(t, srv.URL, "a"), newAccClient(t, srv.URL, "b")
-		a.expect(t, http.MethodPost, "/login", loginForm(user), http.StatusOK)
-		b.expect(t, http.MethodPost, "/login", loginForm(user), http.StatusOK)
+		a, b := twoDevices(t, srv.URL, user)
 		bHandle := current(t, b.owned(t)).Handle
 		b.expect(t, http.MethodPost, "/rebind", loginForm(""), http.StatusOK)
 		b.expect(t, http.MethodGet, "/sessions", nil, http.StatusUnauthorized)
@@ -1399,9 +1407,7 @@ func TestAcceptanceRevokeOwnHandle(t *testing.T) {
 	eachStore(t, func(t *testing.T, st accStore) {
 		_, srv := newOwnerApp(t, core.Config{Store: st.open(t)})
 		user := "self-" + uniq()
-		a, b := newAccClient(t, srv.URL, "a"), newAccClient(t, srv.URL, "b")
-		a.expect(t, http.MethodPost, "/login", loginForm(user), http.StatusOK)
-		b.expect(t, http.MethodPost, "/login", loginForm(user), http.StatusOK)
+		a, b := twoDevices(t, srv.URL, user)
 		stolen := a.cookie(t)
 		own := current(t, a.owned(t)).Handle
 		r := a.do(t, http.MethodDelete, "/sessions/"+own, nil, nil)
@@ -1436,9 +1442,7 @@ func TestAcceptanceRegenerateThenList(t *testing.T) {
 	eachStore(t, func(t *testing.T, st accStore) {
 		_, srv := newOwnerApp(t, core.Config{Store: st.open(t)})
 		user := "relist-" + uniq()
-		a, b := newAccClient(t, srv.URL, "a"), newAccClient(t, srv.URL, "b")
-		a.expect(t, http.MethodPost, "/login", loginForm(user), http.StatusOK)
-		b.expect(t, http.MethodPost, "/login", loginForm(user), http.StatusOK)
+		a, _ := twoDevices(t, srv.URL, user)
 		body := a.expect(t, http.MethodPost, "/regenerate-list", nil, http.StatusOK)
 		var v struct{ Listed, Current int }
 		json.Unmarshal(body, &v)
@@ -1460,9 +1464,7 @@ func TestAcceptanceRefuseNewRelogin(t *testing.T) {
 	eachStore(t, func(t *testing.T, st accStore) {
 		_, srv := newOwnerApp(t, core.Config{Store: st.open(t), Owners: core.OwnerConfig{MaxSessions: 2, OnLimit: core.RefuseNew}})
 		user := "relogin-" + uniq()
-		a, b := newAccClient(t, srv.URL, "a"), newAccClient(t, srv.URL, "b")
-		a.expect(t, http.MethodPost, "/login", loginForm(user), http.StatusOK)
-		b.expect(t, http.MethodPost, "/login", loginForm(user), http.StatusOK)
+		a, b := twoDevices(t, srv.URL, user)
 		a.expect(t, http.MethodPost, "/login", loginForm(user), http.StatusOK)
 		if got := a.owned(t); len(got) != 2 {
 			t.Errorf("after a re-login at the cap the owner lists %d; want 2", len(got))

@@ -45,7 +45,7 @@ func (s *Session) carryOut(ctx context.Context, now time.Time, d detachment) err
 	pctx, inPhase := ctx, false
 	for {
 		unread, touch := s.st.load == unloaded, s.st.touch
-		p := s.st.plan(&s.m.cfg, now, s.m.pauses.paused(s.st.key, now))
+		p := s.plan(now)
 		if !inPhase && p.touchesStore() {
 			pctx, inPhase = s.m.startPhase(ctx, PhaseCommit)
 		}
@@ -63,6 +63,7 @@ func (s *Session) carryOut(ctx context.Context, now time.Time, d detachment) err
 			s.m.gone(pctx, &s.st.ident, now)
 		}
 		n, err := s.st.settle(&p, res, now)
+		s.settleMigration(pctx, &p, err)
 		if stale && s.nextCandidate(pctx, now) {
 			s.st.touch = touch // that touch found nothing to move
 			continue
@@ -73,6 +74,20 @@ func (s *Session) carryOut(ctx context.Context, now time.Time, d detachment) err
 		}
 		return err
 	}
+}
+
+// plan plans one commit of the session, in Express's terms in
+// ExpressShare.
+func (s *Session) plan(now time.Time) plan {
+	sharing := s.m.cfg.sharing()
+	if sharing {
+		s.st.ident.created = now // Express's maxAge runs from each write
+	}
+	p := s.st.plan(&s.m.cfg, now, s.m.pauses.paused(s.st.key, now))
+	if sharing && p.refuse == nil {
+		p.refuse = s.dressExpress(&p, now)
+	}
+	return p
 }
 
 // nextCandidate adopts the next verified token of the request, if any.
@@ -211,6 +226,10 @@ func (s *Session) flushCookie(now time.Time) {
 		s.writeCookie(now)
 	case cookieClear:
 		s.writeExpiredCookie()
+	}
+	if s.st.xmig.step == migrationDone {
+		s.writeExpiredExpressCookie()
+		s.st.xmig = migration{}
 	}
 	s.st.cookie = cookieKeep
 }

@@ -193,6 +193,12 @@ type Config struct {
 	// it.
 	Logger *slog.Logger
 
+	// Express shares sessions with a running express-session app, or
+	// moves its users onto sessionkit's own sessions without logging them
+	// out; see Express for what each mode requires of the rest of the
+	// config. The default, the zero value, is ExpressOff.
+	Express Express
+
 	// Observer receives the manager's lifecycle events: sessions created,
 	// loaded, regenerated, destroyed and expired, tokens rejected or
 	// verified (and by which secret), idle touches written or throttled,
@@ -294,9 +300,11 @@ func (c Config) withDefaults() Config {
 	if c.IdleTimeout > 0 && c.TouchInterval > c.IdleTimeout/2 {
 		c.TouchInterval = c.IdleTimeout / 2
 	}
+
 	if c.StoreTimeout == 0 {
 		c.StoreTimeout = DefaultStoreTimeout
 	}
+	c = c.expressDefaults()
 	if c.Cookie.Name == "" {
 		c.Cookie.Name = DefaultCookieName
 	}
@@ -323,7 +331,7 @@ func invalid(format string, args ...any) error {
 // validate reports the first problem, checking fields in declaration
 // order so the same config always reports the same field.
 func (c Config) validate() error {
-	for _, check := range []func() error{c.validateSecrets, c.validateDurations, c.Cookie.validate, c.validateHeader, c.Owners.validate} {
+	for _, check := range []func() error{c.validateSecrets, c.validateExpress, c.validateDurations, c.Cookie.validate, c.validateHeader, c.Owners.validate} {
 		if err := check(); err != nil {
 			return err
 		}
@@ -332,6 +340,9 @@ func (c Config) validate() error {
 }
 
 func (c Config) validateSecrets() error {
+	if c.Express.Mode == ExpressShare {
+		return nil // Express's secrets sign; see validateShare
+	}
 	if len(c.Secrets) == 0 {
 		return invalid("no secret: set Config.Secrets to at least one random secret of %d bytes or more", minSecretLen)
 	}

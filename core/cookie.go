@@ -21,7 +21,9 @@ func (s *Session) writeCookie(now time.Time) {
 	if persistent {
 		exp := s.st.expiry(&s.m.cfg, now)
 		c.Expires = exp
-		c.MaxAge = max(1, int(exp.Sub(now).Seconds()))
+		if !s.m.cfg.sharing() { // Express sends Expires alone
+			c.MaxAge = max(1, int(exp.Sub(now).Seconds()))
+		}
 	}
 	s.setCookie(c, ck.Priority)
 	if s.st.transport == transportHeader {

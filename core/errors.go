@@ -75,4 +75,11 @@ var (
 	// ErrBadRecord is returned by DecodeRecord for bytes that are not a
 	// record.
 	ErrBadRecord = errors.New("sessionkit: malformed session record")
+
+	// ErrReservedKey is kept by Key.Set, and reported at the commit, for
+	// a key an express-session record cannot hold (ExpressShare): cookie,
+	// sessionkitOwner, and the names Express's Session object never loads
+	// from a record (id, req, its methods, and Object.prototype's names
+	// such as constructor and __proto__).
+	ErrReservedKey = errors.New("sessionkit: key name reserved by express-session")
 )

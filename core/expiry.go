@@ -95,7 +95,7 @@ func (st *state) touchDue(cfg *Config, now time.Time) bool {
 	case touchForced:
 		return true
 	case touchThrottled, touchSkipped:
-		return cfg.IdleTimeout > 0 && now.Sub(st.ident.touched) >= cfg.TouchInterval
+		return cfg.touches() && now.Sub(st.ident.touched) >= cfg.TouchInterval
 	}
 	return false
 }

@@ -83,6 +83,9 @@ func (k Key[T]) Set(s *Session, v T) {
 // setRaw stores encoded bytes under key, within Config.Limits. Callers
 // hold s.mu and have loaded.
 func (s *Session) setRaw(key string, b []byte) error {
+	if err := s.m.reservedKey(key); err != nil {
+		return err
+	}
 	old, exists := s.st.values[key]
 	if exists && bytes.Equal(old, b) {
 		return nil

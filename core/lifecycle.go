@@ -100,10 +100,16 @@ func (m *Manager) begin(w http.ResponseWriter, r *http.Request, o bridge.Options
 	s.req = r
 	now := time.Now()
 	id, c, pos := m.verify(r.Context(), r, now, headerCandidate)
-	if c != clientNone {
+	switch {
+	case c != clientNone:
 		s.st.adopt(id, c, pos, m.codec.storeKey(id.id))
-	} else {
+	default:
 		s.st.startFresh(now)
+		if m.express.mode == ExpressMigrate {
+			if key, ok := m.findExpress(r.Context(), r); ok {
+				s.st.load, s.st.xmig = foreign, migration{key: key}
+			}
+		}
 	}
 	s.st.transport = m.transportOf(r, c != clientNone && pos == headerCandidate)
 	s.x = exchange{s: s, req: r, w: w, headers: headers, onError: onError}

@@ -29,6 +29,8 @@ const (
 	logEventSessionEnded  = "session_ended"
 	logEventCookieInvalid = "cookie_invalid"
 	logEventEvictFailed   = "evict_failed"
+	logEventWeakSecret    = "weak_secret"
+	logEventMigrateFailed = "express_cleanup_failed"
 )
 
 // logSessionError logs one session failure of request r at level Error.

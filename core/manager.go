@@ -15,6 +15,7 @@ type Manager struct {
 	store     *layer
 	ownsStore *MemoryStore
 	codec     codec
+	express   expressSide // Config.Express's side; mode ExpressOff when unused
 	ctxKey    *contextKey
 	headerKey string        // canonical form of Config.Header
 	pauses    touchPauses   // sessions whose throttled touch recently failed
@@ -31,6 +32,9 @@ func New(cfg Config) (*Manager, error) {
 	}
 	m := &Manager{cfg: cfg, ctxKey: &contextKey{cfg.Cookie.Name}, headerKey: http.CanonicalHeaderKey(cfg.Header)}
 	s := cfg.Store
+	if cfg.sharing() {
+		s = cfg.Express.Store
+	}
 	if s == nil {
 		m.ownsStore = NewMemoryStore(MemoryStoreOptions{})
 		s = m.ownsStore
@@ -49,6 +53,11 @@ func New(cfg Config) (*Manager, error) {
 		m.cfg.ErrorHandler = defaultErrorHandler
 	}
 	m.codec = nativeCodec{newSigner(cfg.Cookie.Name, cfg.Secrets)}
+	if cfg.Express.Mode != ExpressOff {
+		if err := m.linkExpress(); err != nil {
+			return nil, err
+		}
+	}
 	return m, nil
 }
 
@@ -68,7 +77,8 @@ func (m *Manager) Store() Store { return m.store.s }
 // StoreKey returns the key under which the session with this ID is
 // stored: the base64url SHA-256 of the ID. Stores never see raw IDs, so a
 // dump of a store yields no usable cookie. Admin tools use it to find or
-// delete one session by ID.
+// delete one session by ID. In ExpressShare it is the ID itself, which is
+// how Express's stores key their records.
 func (m *Manager) StoreKey(id string) string { return m.codec.storeKey(id) }
 
 // String describes the manager for logs without revealing secrets.
@@ -155,6 +165,11 @@ func (m *Manager) candidateKeys(r *http.Request, now time.Time, from int) []stri
 // session can still be alive.
 func (m *Manager) check(ctx context.Context, v string, now time.Time) (identity, client) {
 	id, secret, bad := m.codec.decode(v)
+	if bad == 0 && id.created.IsZero() {
+		// Express's cookie carries no timestamps: its store's expiry is
+		// the only authority, and the session counts as in use from now.
+		id.created, id.touched = now, now
+	}
 	var ended Reason
 	if bad == 0 {
 		ended = m.ended(id, now)

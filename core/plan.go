@@ -51,6 +51,9 @@ type plan struct {
 	// throttled: with idle expiry, this request's first commit of an
 	// unmodified session skips the touch (not due, or paused).
 	throttled bool
+	// quietTouch: an opTouch that writes sends no cookie (ExpressShare,
+	// whose cookie carries nothing a touch changes).
+	quietTouch bool
 
 	// cookie is sent once the store is updated; an opTouch that wrote
 	// sends one too.
@@ -69,6 +72,8 @@ func (st *state) plan(cfg *Config, now time.Time, touchPaused bool) plan {
 		return p
 	}
 	switch {
+	case st.load == foreign:
+		// An Express session a handler never used: nothing moves yet.
 	case st.load == unloaded || (st.load == stored && !st.changes.dirty()):
 		st.planTouch(&p, cfg, now, touchPaused)
 	case st.load == fresh || st.changes.regenerated || st.resave():
@@ -170,7 +175,7 @@ func (st *state) planTouch(p *plan, cfg *Config, now time.Time, paused bool) {
 	if st.touchDue(cfg, now) && (st.touch == touchForced || !paused) {
 		p.op, p.key, p.expiry = opTouch, st.key, st.expiry(cfg, now)
 		p.bestEffort = st.touch != touchForced
-	} else if cfg.IdleTimeout > 0 && st.touch == touchThrottled {
+	} else if cfg.touches() && st.touch == touchThrottled {
 		p.throttled = true
 	}
 	if st.client == clientStale || cfg.Rolling {
@@ -253,7 +258,7 @@ func (st *state) settle(p *plan, res outcome, now time.Time) (notice, error) {
 		st.cookie = cookieKeep // the headers are gone
 		return n, p.lost
 	}
-	if p.cookie == cookieIssue || (p.op == opTouch && res.written) {
+	if p.cookie == cookieIssue || (p.op == opTouch && res.written && !p.quietTouch) {
 		if res.written {
 			st.ident.touched = now
 		}

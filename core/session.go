@@ -59,7 +59,7 @@ func unavailable(err error) *Session {
 // load reads the session from the store once, in the load phase. Callers
 // hold s.mu.
 func (s *Session) load(ctx context.Context) error {
-	if s.st.load == unloaded {
+	if s.st.load == unloaded || s.st.load == foreign {
 		if pctx, ok := s.m.startPhase(ctx, PhaseLoad); ok {
 			s.fetch(pctx)
 			s.m.phases.EndPhase(pctx, PhaseLoad, s.st.loadErr)
@@ -75,12 +75,20 @@ func (s *Session) load(ctx context.Context) error {
 // next token the request carries is tried, so a stale cookie sent first
 // never hides a live one.
 func (s *Session) fetch(ctx context.Context) {
+	if s.st.load == foreign {
+		s.fetchExpress(ctx)
+		return
+	}
 	for s.st.load == unloaded {
 		rec, found, err := s.m.store.Load(ctx, s.st.key)
+		live := found && (rec.Expiry.IsZero() || time.Now().Before(rec.Expiry))
+		if live && err == nil && s.m.cfg.sharing() {
+			live, err = s.st.takeCookie(&s.m.cfg, &rec, time.Now())
+		}
 		switch {
 		case err != nil:
 			s.st.load, s.st.loadErr = failed, fmt.Errorf("%w: %w", ErrLoad, err)
-		case found && (rec.Expiry.IsZero() || time.Now().Before(rec.Expiry)):
+		case live:
 			s.st.load, s.st.values, s.st.owned, s.st.size = stored, rec.Values, false, -1
 			s.st.owner = rec.Owner
 			if s.m.obs != nil {
@@ -113,6 +121,7 @@ func (st *state) startFresh(now time.Time) {
 	st.key = ""
 	st.values, st.owned, st.size = nil, false, 0
 	st.owner = Owner{}
+	st.xcookie = nil
 	st.changes = changes{}
 	if st.cookie == cookieIssue {
 		st.cookie = cookieKeep
@@ -311,6 +320,9 @@ func (s *Session) Destroy() {
 		// record is unknown: log out every one of them, so a stale cookie
 		// sent first cannot leave the live session behind.
 		st.retired = append(st.retired, s.m.candidateKeys(s.req, time.Now(), st.candidate+1)...)
+	}
+	if st.load == foreign || st.xmig.step == migrationPending {
+		st.xmig.step = migrationDrop // log out of the Express session too
 	}
 	st.retire = retireFirst
 	// Nothing of the old session survives, a failed load included.

@@ -2,6 +2,8 @@ package core
 
 import (
 	"time"
+
+	"github.com/sessionkit/sessionkit/internal/expressjson"
 )
 
 // loadState says what the session knows of its stored record.
@@ -18,6 +20,10 @@ const (
 	fresh
 	// failed: the load failed; see state.loadErr.
 	failed
+	// foreign: ExpressMigrate, and the client holds a valid Express
+	// cookie and no native token; Express's record (state.xmig.key) is
+	// read on first use.
+	foreign
 )
 
 // client says what the client holds for this session.
@@ -208,6 +214,9 @@ type state struct {
 	used      usage
 	candidate int // position of the client's token among the request's (see Manager.verify)
 	size      int // bytes of keys and values; -1 until measured
+
+	xcookie *expressjson.Cookie // ExpressShare: the loaded record's cookie member
+	xmig    migration           // ExpressMigrate: the move from an Express record
 }
 
 // usage says whether the handler used the session, for the cache headers.

@@ -235,8 +235,8 @@ func Patch(doc []byte, set map[string][]byte, del []string, c Cookie) ([]byte, e
 }
 
 // appendKept appends the members of doc that stay, each name once where
-// it first occurred, with set's values and the cookie JSON in place, and
-// returns the names it wrote.
+// it first occurred, with set's values and the cookie JSON (unless nil)
+// in place, and returns the names it wrote.
 func appendKept(b, doc []byte, ms []member, set map[string][]byte, gone map[string]bool, cookieJSON []byte) ([]byte, map[string]bool) {
 	lastAt := make(map[string]int, len(ms))
 	for i, m := range ms {
@@ -253,7 +253,7 @@ func appendKept(b, doc []byte, ms []member, set map[string][]byte, gone map[stri
 			b = append(b, ',')
 		}
 		switch v, ok := set[m.name]; {
-		case m.name == cookieName:
+		case m.name == cookieName && cookieJSON != nil:
 			b = append(append(b, doc[last.start:last.value]...), cookieJSON...)
 		case ok:
 			b = append(append(b, doc[last.start:last.value]...), trimSpace(v)...)

@@ -79,6 +79,21 @@
 // these cost O(the owner's sessions); a store that can only iterate is
 // scanned; requests that use none of them cost nothing more.
 //
+// # Sharing sessions with Express
+//
+// Config.Express lets a Go app share the sessions of a running
+// express-session app while routes move from Node to Go (ExpressShare),
+// or move its users onto sessionkit's own sessions without logging them
+// out (ExpressMigrate). In ExpressShare the manager reads and writes
+// express-session's signed cookie (connect.sid, with Express's secret
+// list) and its store's records in place, through
+// redisstore.NewExpress (connect-redis) or pgstore.NewExpress
+// (connect-pg-simple): the record's cookie member is kept up to date as
+// Express keeps it and hidden from handlers, and everything else works
+// as in native mode (lazy load, commit before headers, per-key patches
+// that never lose a concurrent Express write, Regenerate, Destroy, typed
+// keys, per-user sessions). See Express for what each mode requires.
+//
 // # Stores
 //
 // Store is the small contract: Load, Save and Delete. Patcher, Toucher,
@@ -112,10 +127,12 @@
 //
 //	key          value                                             in records
 //	event        what happened: commit_failed, load_failed,        all
-//	             touch_failed, session_ended, cookie_invalid or
-//	             evict_failed
+//	             touch_failed, session_ended, cookie_invalid,
+//	             evict_failed, weak_secret or
+//	             express_cleanup_failed
 //	error        the error, as an error value                      commit_failed, load_failed, touch_failed,
-//	                                                               evict_failed, and cookie_invalid from CookieFor
+//	                                                               evict_failed, express_cleanup_failed,
+//	                                                               and cookie_invalid from CookieFor
 //	store        the store's kind, as in Event.Store               those a store call caused, and session_ended
 //	operation    the store operation that failed: load, save,      those a store call caused
 //	             delete, patch, touch, pop or owned
@@ -123,6 +140,8 @@
 //	path         the request's URL path                            commit_failed, load_failed
 //	handled      true: the handler took the error on (Session.Err) load_failed
 //	cookie_name  the session cookie's name, never its value        cookie_invalid
+//	secret_index the index in Express.Secrets of a short secret    weak_secret
+//	secret_bytes that secret's length, never the secret            weak_secret
 //
 // The messages are "sessionkit: session error" (level Error: events
 // commit_failed, logged once for each failure the error path answers or
@@ -132,7 +151,10 @@
 // session cookie; not sent" and "sessionkit: Config.CookieFor returned an
 // invalid cookie; Config.Cookie used instead" (Error), and "sessionkit:
 // evicting an owner's oldest session failed; the owner is over
-// OwnerConfig.MaxSessions until the next login" (Warn).
+// OwnerConfig.MaxSessions until the next login" (Warn), "sessionkit: an
+// Express secret is shorter than 32 bytes; a short secret can be guessed
+// offline from one cookie" (Warn, at New) and "sessionkit: could not
+// delete a migrated Express session; it expires by itself" (Warn).
 //
 // # Adapters
 //

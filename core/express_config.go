@@ -168,7 +168,7 @@ func (c Config) warnWeakSecrets() {
 	for i, s := range c.Express.Secrets {
 		if len(s) < minSecretLen {
 			c.Logger.LogAttrs(context.Background(), slog.LevelWarn, "sessionkit: an Express secret is shorter than 32 bytes; a short secret can be guessed offline from one cookie",
-				slog.String(logKeyEvent, logEventWeakSecret), slog.Int("secret_index", i), slog.Int("secret_bytes", len(s)))
+				slog.String(logKeyEvent, logEventWeakSecret), slog.Int(logKeySecretAt, i), slog.Int(logKeySecretLen, len(s)))
 		}
 	}
 }

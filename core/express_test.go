@@ -336,3 +336,42 @@ func TestExpressMigrateLeavesUnusedSessionsAlone(t *testing.T) {
 		t.Errorf("store calls %v and %v, cookies %v; want none", old.calls, st.calls, resp.Cookies())
 	}
 }
+
+// TestExpressLogRecordsUseTheDocumentedKeys: the short-secret warning and
+// a failed clean-up of a migrated Express record are logged with the
+// documented keys, and carry no secret or cookie.
+func TestExpressLogRecordsUseTheDocumentedKeys(t *testing.T) {
+	documented := documentedLogKeys(t)
+	t.Run("weak secret", func(t *testing.T) {
+		logged := &records{}
+		mem := core.NewMemoryStore(core.MemoryStoreOptions{CleanupInterval: -1})
+		defer mem.Close()
+		m, err := core.New(core.Config{Logger: slog.New(logged), Express: core.Express{Mode: core.ExpressShare, Secrets: [][]byte{secretA, expressSecret}, Store: mem}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m.Close()
+		checkLogged(t, logged.all(), documented, []string{string(expressSecret), string(secretA)},
+			"sessionkit: an Express secret is shorter than 32 bytes; a short secret can be guessed offline from one cookie",
+			map[string]string{"event": "weak_secret", "secret_index": "1", "secret_bytes": "12"})
+	})
+	t.Run("migrated record not deleted", func(t *testing.T) {
+		logged := &records{}
+		old := newFailingStore(t)
+		const id = "Y2xlYW51cGZhaWxzY2xlYW51cGZhaWxz"
+		if err := old.Save(context.Background(), id, nodeRecord(time.Hour, time.Now().Add(time.Hour), map[string]string{"user": `"ann"`})); err != nil {
+			t.Fatal(err)
+		}
+		old.Fail(true, "Delete")
+		m := newManager(t, core.Config{Logger: slog.New(logged), Express: core.Express{Mode: core.ExpressMigrate, Secrets: [][]byte{expressSecret}, Store: old}})
+		var user string
+		ck := expressCookie(id, expressSecret)
+		resp := serve(m.Handler(sessionFunc(func(s *core.Session) { user = core.Key[string]("user").Get(s) })), get("/", ck))
+		if user != "ann" || !live(sessionCookie(t, resp, core.DefaultCookieName)) {
+			t.Errorf("user %q, native cookie %v; want the move to succeed though the clean-up failed", user, resp.Cookies())
+		}
+		checkLogged(t, logged.all(), documented, []string{ck.Value, id, string(expressSecret)},
+			"sessionkit: could not delete a migrated Express session; it expires by itself",
+			map[string]string{"event": "express_cleanup_failed"})
+	})
+}

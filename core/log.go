@@ -19,6 +19,8 @@ const (
 	logKeyPath       = "path"
 	logKeyHandled    = "handled"
 	logKeyCookieName = "cookie_name"
+	logKeySecretAt   = "secret_index"
+	logKeySecretLen  = "secret_bytes"
 )
 
 // The values of the event attribute.

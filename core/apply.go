@@ -44,6 +44,9 @@ func (s *Session) commit(ctx context.Context, now time.Time, d detachment) error
 func (s *Session) carryOut(ctx context.Context, now time.Time, d detachment) error {
 	pctx, inPhase := ctx, false
 	for {
+		if s.m.cfg.sharing() {
+			s.readLifetime(ctx)
+		}
 		unread, touch := s.st.load == unloaded, s.st.touch
 		p := s.plan(now)
 		if !inPhase && p.touchesStore() {

@@ -104,6 +104,17 @@ func (st *state) takeCookie(cfg *Config, rec *Record, now time.Time) (ok bool, e
 	return true, nil
 }
 
+// readLifetime loads an unread ExpressShare session whose commit will
+// write its expiry or send its cookie (a forced touch, a re-signing, a
+// rolling cookie): only its record says its maxAge, which may be far from
+// Config.Lifetime, as for a "remember me" session made on the Node side.
+func (s *Session) readLifetime(ctx context.Context) {
+	st := &s.st
+	if st.load == unloaded && (st.touch == touchForced || st.client == clientStale || s.m.cfg.Rolling) {
+		s.load(ctx)
+	}
+}
+
 // dressExpress completes an ExpressShare commit's writes as Express's
 // save does: the cookie member, with expires now plus the session's
 // maxAge, goes with every write, and the record's expiry is that
@@ -136,6 +147,9 @@ func (s *Session) dressExpress(p *plan, now time.Time) error {
 		p.values = vals
 		if p.owner.Bound() {
 			p.owner.Ends = expiry
+			if !st.changes.rebound() && !st.owner.Created.IsZero() {
+				p.owner.Created = st.owner.Created // the login time; the sliding expiry moves the rest
+			}
 		}
 		return nil
 	}

@@ -375,3 +375,50 @@ func TestExpressLogRecordsUseTheDocumentedKeys(t *testing.T) {
 			map[string]string{"event": "express_cleanup_failed"})
 	})
 }
+
+// TestExpressShareWritesUseTheRecordsMaxAge: a commit that writes the
+// expiry or sends the cookie of a session the handler never read (a
+// forced Touch, a re-signing after a secret rotation) reads the record
+// first, so a 30-day session made on the Node side keeps its 30 days.
+func TestExpressShareWritesUseTheRecordsMaxAge(t *testing.T) {
+	month := 30 * 24 * time.Hour
+	newSecret := []byte("the new secret")
+	for _, tt := range []struct {
+		name    string
+		signer  []byte
+		handler func(s *core.Session)
+	}{
+		{"forced touch", expressSecret, func(s *core.Session) { s.Touch() }},
+		{"re-signing", expressSecret, func(*core.Session) {}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				mem := core.NewMemoryStore(core.MemoryStoreOptions{CleanupInterval: -1})
+				defer mem.Close()
+				m, err := core.New(core.Config{Logger: slog.New(slog.DiscardHandler), Lifetime: time.Hour,
+					Express: core.Express{Mode: core.ExpressShare, Secrets: [][]byte{newSecret, expressSecret}, Store: mem}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer m.Close()
+				const id = "dGhpcnR5ZGF5c2Vzc2lvbnRoaXJ0eWRheXM"
+				if err := mem.Save(context.Background(), id, nodeRecord(month, time.Now().Add(month), map[string]string{"user": `"ann"`})); err != nil {
+					t.Fatal(err)
+				}
+				time.Sleep(time.Hour)
+				resp := serve(m.Handler(sessionFunc(tt.handler)), get("/", expressCookie(id, tt.signer)))
+				now := time.Now()
+				c := sessionCookie(t, resp, "connect.sid")
+				if c == nil || c.Value != signExpress(id, newSecret) {
+					t.Fatalf("Set-Cookie %v; want the cookie re-signed with the first secret", c)
+				}
+				if want := now.Add(month).Truncate(time.Second); !c.Expires.Equal(want) {
+					t.Errorf("cookie Expires = %v; want %v, the session's own 30 days, not Lifetime", c.Expires, want)
+				}
+				if rec, _ := loadRaw(t, mem, id); tt.name == "forced touch" && !rec.Expiry.Equal(now.Add(month)) {
+					t.Errorf("store Expiry = %v; want %v", rec.Expiry, now.Add(month))
+				}
+			})
+		})
+	}
+}

@@ -2,6 +2,7 @@ package expressjson_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/sessionkit/sessionkit/internal/expressjson"
@@ -89,5 +90,23 @@ func TestParseCookieRoundTrip(t *testing.T) {
 	out, err := c.AppendJSON(nil)
 	if err != nil || string(out) != `{"originalMaxAge":7200000,"expires":"2021-01-15T11:11:02.164Z","secure":false,"httpOnly":true,"path":"/"}` {
 		t.Errorf("AppendJSON = %s, %v; want the member as Express wrote it", out, err)
+	}
+}
+
+// TestMembersOfADeepValue: a value as deeply nested as encoding/json
+// allows on its own is read inside a record too, as stores save it.
+func TestMembersOfADeepValue(t *testing.T) {
+	const depth = 10000
+	deep := strings.Repeat("[", depth) + strings.Repeat("]", depth)
+	doc, err := expressjson.EncodeMembers(map[string][]byte{"d": []byte(deep), "cookie": []byte("{}")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := expressjson.Members(doc)
+	if err != nil || string(got["d"]) != deep {
+		t.Errorf("Members of a record with a %d-deep value: %v; want the value back", depth, err)
+	}
+	if _, err := expressjson.Members([]byte(`{"a":1,}`)); !errors.Is(err, expressjson.ErrInvalidJSON) {
+		t.Errorf("Members of a trailing comma = %v; want ErrInvalidJSON", err)
 	}
 }

@@ -1,7 +1,9 @@
 package expressjson
 
 import (
+	"bytes"
 	"encoding/json"
+	"io"
 	"strconv"
 	"unicode/utf8"
 )
@@ -17,8 +19,8 @@ type member struct {
 // scan splits doc, which must be valid JSON, into the members of its
 // top-level object, duplicates included, in document order.
 func scan(doc []byte) ([]member, error) {
-	if !json.Valid(doc) {
-		return nil, ErrInvalidJSON
+	if err := validObject(doc); err != nil {
+		return nil, err
 	}
 	i := skipSpace(doc, 0)
 	if doc[i] != '{' {
@@ -39,6 +41,40 @@ func scan(doc []byte) ([]member, error) {
 		}
 	}
 	return ms, nil
+}
+
+// validObject reports whether doc is one valid JSON value and, if so,
+// whether it is an object. Each member's value is checked on its own, so
+// a value as deeply nested as encoding/json allows (as a store accepts it
+// from EncodeMembers) is still valid inside the record.
+func validObject(doc []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(doc))
+	open, err := dec.Token()
+	switch {
+	case err != nil:
+		return ErrInvalidJSON
+	case open != json.Delim('{'):
+		if !json.Valid(doc) {
+			return ErrInvalidJSON
+		}
+		return ErrNotObject
+	}
+	for dec.More() {
+		if _, err := dec.Token(); err != nil { // the name
+			return ErrInvalidJSON
+		}
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return ErrInvalidJSON
+		}
+	}
+	if _, err := dec.Token(); err != nil { // the closing brace
+		return ErrInvalidJSON
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return ErrInvalidJSON
+	}
+	return nil
 }
 
 func skipSpace(doc []byte, i int) int {

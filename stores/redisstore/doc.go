@@ -152,4 +152,104 @@
 // round trips, the session exists but is missing from its owner's index,
 // and so from Owned and the revocations, until it is saved again or
 // expires.
+//
+// # Sharing sessions with Express
+//
+// NewExpress returns an ExpressStore, which keeps sessions in the format
+// of connect-redis (v7 to v9), the Redis store of Node's express-session,
+// so that a Go application and a running Express app share them: the
+// manager, in its express-session mode, reads Express's signed cookie and
+// passes the raw Express session ID as the store key, and both sides
+// read and write the same records in place.
+//
+//	client := redis.NewClient(&redis.Options{Addr: "127.0.0.1:6379", ContextTimeoutEnabled: true})
+//	store, err := redisstore.NewExpress(client, redisstore.ExpressOptions{}) // connect-redis's "sess:" prefix
+//
+// Layout: a session is a Redis string under ExpressOptions.Prefix
+// ("sess:" by default, connect-redis's) followed by the session ID,
+// holding the JSON of Express's session object, for example
+//
+//	{"cookie":{"originalMaxAge":7200000,"expires":"2021-01-15T11:11:02.164Z","httpOnly":true,"path":"/"},"passport":{"user":"106"}}
+//
+// with the key's TTL as the session's expiry, as connect-redis writes it
+// (SET key json EX ttl). Every top-level member is one value of the
+// core.Record, the "cookie" member included (the manager maintains it),
+// and every value keeps its exact bytes both ways: a member Node wrote
+// reads back byte for byte, and a Go write leaves the members it does
+// not name as they were, so numbers beyond float64, escapes and spacing
+// survive. The one exception is the member "sessionkitOwner", which holds
+// core.Record.Owner: Express loads it as a property of its session and
+// writes it back with each save, so a binding made on the Go side
+// survives Express's writes; Express's regenerate and destroy drop it, as
+// they drop the session. An unowned record has no such member, and Go
+// writes none into it.
+//
+// Capabilities and their cost, with no Lua anywhere (Lua's cjson would
+// re-encode the document, turning [] into {} and reordering members):
+//
+//   - Load: one round trip, GET and PTTL in one MULTI/EXEC. Expiry is the
+//     time of the call plus the PTTL; a key without a TTL has a zero
+//     Expiry. A document that is not a JSON object, or whose owner member
+//     is malformed, is an error wrapping core.ErrBadRecord, which never
+//     quotes the document.
+//   - Save: one round trip, SET with PX (or without a TTL for a zero
+//     Expiry), replacing the whole document as Express does; an expiry
+//     already past DELetes the key instead. Delete: one DEL.
+//   - Patch: atomic per key, by compare-and-set (below). The new document
+//     is SET with PX the patch's expiry.
+//   - Touch: by compare-and-set. For an unowned record, PEXPIRE (PERSIST
+//     for a zero expiry) in the transaction, and the document is not
+//     rewritten; for an owned one, the document is rewritten with
+//     Owner.Seen moved, SET with PX.
+//   - Pop: atomic, by compare-and-set: the document without the member is
+//     SET with KEEPTTL, so the expiry does not move, and of concurrent
+//     pops of one value exactly one gets it.
+//   - Iterate: Range and Count walk the string keys under the prefix with
+//     SCAN … TYPE string (never KEYS), on every master of a cluster or
+//     every shard of a ring, skipping keys of other types: one SCAN per
+//     500 keys examined, and for Range one pipelined round trip (GET and
+//     PTTL per key) per page found. A record that does not decode ends
+//     Range with an error wrapping core.ErrBadRecord, so keep the prefix
+//     to express-session's records.
+//   - Cleanup: not needed; Redis expires keys. IndexOwners: no; the
+//     manager lists an owner's sessions through Range, which costs a walk
+//     of every session.
+//
+// Every operation touches one key, so ExpressStore works unchanged on a
+// standalone Redis (or Sentinel), a Cluster and a Ring, and honours its
+// context's deadline as Store does (see "Deadlines"). It needs Redis 6.0
+// or later (KEEPTTL, SCAN TYPE).
+//
+// Compare-and-set: Patch, Touch and Pop WATCH the key, GET the document,
+// decide the write, and send it in MULTI/EXEC, which Redis refuses if any
+// client wrote the key since the WATCH; they then read again and retry,
+// after a short random backoff (below 25 ms). That is three round trips
+// per attempt, WATCH, GET and MULTI…EXEC, plus the UNWATCH go-redis sends
+// as it releases the connection; a Pop of an absent value and a call on
+// an absent key stop after the GET. After 64 attempts that all lost
+// their race, which takes about a second of a session rewritten faster
+// than each round trip, the call returns an error saying the session is
+// under write contention and has written nothing. A Patch, Touch or Pop
+// whose key is absent, or whose new expiry has passed, reports found
+// false and writes nothing: none creates or revives a record.
+//
+// What can still be lost: Go never loses an Express write, since a Go
+// write commits only onto the very document it read. Express, though,
+// saves the whole session object it loaded at the start of its request,
+// and that cannot change: an Express save of a session loaded before a Go
+// write committed overwrites that Go write, so a Go write is safe from
+// Express only once every Express request that loaded the session before
+// it has finished. Express's touch (EXPIRE) and its saves also reset the
+// TTL to its own cookie's expiry.
+//
+// Expiry precision: Go writes the exact expiry it is given, to the
+// millisecond (PX, rounded up to the next millisecond), where
+// connect-redis rounds the TTL up to the second, so a record Express
+// writes lives up to a second longer than its cookie. A browser drops a
+// cookie at its Expires, which has one-second precision (rounded down),
+// so an exact expiry keeps the record at least as long as the browser
+// sends the cookie, and Express, reading a record Go wrote, never finds
+// it expired while its cookie is valid. TTLs are relative, as
+// connect-redis writes them, so the clocks of Redis and the application
+// need not agree; a loaded Expiry is exact to within one round trip.
 package redisstore

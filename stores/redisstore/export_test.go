@@ -13,3 +13,10 @@ func (s *Store) PopAt(ctx context.Context, key, name string, now time.Time) ([]b
 
 // GlobEscape quotes the characters SCAN's MATCH treats specially.
 var GlobEscape = globEscape
+
+// ErrExpressContention is the error an ExpressStore's Patch, Touch and
+// Pop wrap when every compare-and-set attempt found the key rewritten.
+var ErrExpressContention = errContention
+
+// ExpressCASAttempts bounds the compare-and-set attempts of one call.
+const ExpressCASAttempts = casAttempts

@@ -78,7 +78,7 @@ var (
 
 	// ErrReservedKey is kept by Key.Set, and reported at the commit, for
 	// a key an express-session record cannot hold (ExpressShare): cookie,
-	// sessionkitOwner, and the names Express's Session object never loads
+	// sessionkitOwner, sessionkitBytes, and the names Express's Session object never loads
 	// from a record (id, req, its methods, and Object.prototype's names
 	// such as constructor and __proto__).
 	ErrReservedKey = errors.New("sessionkit: key name reserved by express-session")

@@ -42,13 +42,13 @@ func (c *Config) sharing() bool { return c.Express.Mode == ExpressShare }
 func (c *Config) touches() bool { return c.IdleTimeout > 0 || c.sharing() }
 
 // reservedKey reports whether a handler may not use name as a key: in
-// ExpressShare, the record's cookie and owner members, and the names
+// ExpressShare, the record's cookie, owner and bytes members, and the names
 // express-session's Session object never loads from a record.
 func (m *Manager) reservedKey(name string) error {
 	if !m.cfg.sharing() {
 		return nil
 	}
-	if name == expressCookieMember || name == expressjson.OwnerMember || expressjson.Reserved(name) {
+	if name == expressCookieMember || name == expressjson.OwnerMember || name == expressjson.BytesMember || expressjson.Reserved(name) {
 		return fmt.Errorf("%w: %q", ErrReservedKey, name)
 	}
 	return nil

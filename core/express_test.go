@@ -228,7 +228,7 @@ func TestExpressShareCreatesRecordsExpressLoads(t *testing.T) {
 
 func TestExpressShareRefusesReservedKeys(t *testing.T) {
 	m, mem := newShared(t, core.Config{})
-	for _, name := range []string{"cookie", "sessionkitOwner", "id", "req", "regenerate", "__proto__", "constructor"} {
+	for _, name := range []string{"cookie", "sessionkitOwner", "sessionkitBytes", "id", "req", "regenerate", "__proto__", "constructor"} {
 		t.Run(name, func(t *testing.T) {
 			var err error
 			resp := serve(m.Handler(sessionFunc(func(s *core.Session) {

@@ -15,6 +15,11 @@ import (
 // as a property of its session and saves it back unchanged.
 const OwnerMember = "sessionkitOwner"
 
+// BytesMember is the member in which a store whose column holds only
+// UTF-8 text (pgstore's json) keeps the exact bytes of values that are
+// not UTF-8, which only Go code can write.
+const BytesMember = "sessionkitBytes"
+
 // Members returns every member of the record doc's top-level object, the
 // cookie member and [Reserved] names included, each as the exact bytes of
 // its value (a copy). It is the view of a store that keeps records as

@@ -182,4 +182,97 @@
 // a name that is not UTF-8 text without NUL (which core never sends), fails
 // to save, with an error wrapping core.ErrBadRecord. The database must use
 // the UTF8 encoding, PostgreSQL's usual default.
+//
+// # Sharing sessions with Express
+//
+// NewExpress returns an ExpressStore, the store for core.Express: it
+// reads and writes the rows of connect-pg-simple, the PostgreSQL store of
+// an express-session app, in place, so that a user's session is the same
+// on the Node app and on the Go app. Its table is connect-pg-simple's
+// (ExpressOptions.Table and Schema are its tableName and schemaName), which
+// ExpressOptions.CreateTable creates as connect-pg-simple's
+// createTableIfMissing does, less WITH (OIDS=FALSE), which PostgreSQL 12
+// and later reject:
+//
+//	CREATE TABLE IF NOT EXISTS "session" (
+//		"sid" varchar NOT NULL COLLATE "default",
+//		"sess" json NOT NULL,
+//		"expire" timestamp(6) NOT NULL,
+//		CONSTRAINT "session_pkey" PRIMARY KEY ("sid"));
+//	CREATE INDEX IF NOT EXISTS "IDX_session_expire" ON "session" ("expire");
+//
+// For another table the constraint and index are named after it,
+// table+"_pkey" and "IDX_"+table+"_expire". Creation takes the advisory
+// lock of Store.CreateTable, so instances may start at once, and reads the
+// catalog first, so on an existing table it takes no lock on it.
+//
+// sid is the raw Express session ID, the key the manager passes in its
+// express-session mode. sess is the session object's JSON:
+//
+//	{"cookie":{"originalMaxAge":7200000,"expires":"2021-01-15T11:11:02.164Z","secure":false,"httpOnly":true,"path":"/"},"passport":{"user":"106"}}
+//
+// Each top-level member is one value of core.Record, byte for byte, the
+// cookie member included, which the manager maintains. A json column keeps
+// the text it is given, so a value Node wrote loads with its exact bytes
+// (numbers beyond float64, escapes, spacing), and a Go write rewrites only
+// the members it names. The record's owner (core.Record.Owner) is the
+// member "sessionkitOwner": Express keeps it as a property of its session
+// and writes it back with every save, and its regenerate and destroy drop
+// it with the session. A value whose text is not UTF-8, which only Go can
+// produce and a json column cannot hold, is written with each invalid byte
+// as \ufffd, which Node reads as U+FFFD, and its exact bytes are kept in
+// base64 in the member "sessionkitBytes", from which Go restores them for
+// as long as the stored value means the same to JavaScript. Values named
+// "sessionkitOwner" or "sessionkitBytes" are refused with core.ErrBadRecord.
+//
+// expire is a timestamp without time zone. Go writes it as connect-pg-simple
+// does, with to_timestamp on the server, so it holds the expiry's local
+// time in the connection's TimeZone, and reads it back in that TimeZone.
+// The Go app's connections must therefore use the same TimeZone as the
+// Express app's: both get the database's default unless they set one, so
+// set none (no timezone in the URL or the pool's RuntimeParams) or the same
+// on both. A reader in another TimeZone sees every expiry shifted by the
+// difference. Liveness is expire > now(): unlike Store, an ExpressStore
+// follows the database server's clock.
+//
+// Go writes the exact expiry it is given, to the millisecond, where
+// connect-pg-simple rounds up to the second, so Express's rows live up to
+// a second longer than their cookie's Expires. The browser drops the
+// cookie at its Expires, which has one-second precision (rounded down), so
+// an exact expiry keeps the row at least as long as the browser sends the
+// cookie, and Express never finds a row Go wrote expired while its cookie
+// is valid. A zero Expiry never expires: it is the timestamp infinity, as
+// in Store.
+//
+// Express saves a session by overwriting the whole object, and that cannot
+// change. So Patch, Touch and Pop compare and set: they read sess, compute
+// the new text, and write it with one UPDATE that matches only while sess
+// still holds the text read. When another writer got there first they read
+// again and apply their change to what it wrote, after a random pause of
+// a few milliseconds, at most 64 times, and then fail with an error saying
+// the session is under write contention. Go thus never loses an Express
+// write, nor another Go write. An Express write can still lose a Go write:
+// an Express save of a request that loaded the session before the Go write
+// committed overwrites it, since Express saves the object as it loaded it
+// (with express-session's resave: false, only requests that changed the
+// session save). Express's touch writes only expire and loses nothing.
+//
+// ExpressStore implements:
+//
+//   - core.Store: Load is one SELECT; Save one upsert (INSERT … ON
+//     CONFLICT), or one DELETE for an expiry already past; Delete one
+//     DELETE.
+//   - core.Patcher, core.Toucher and core.Popper: one SELECT and one UPDATE,
+//     which carries the text read as well as the new one, and both again
+//     for each retry. Touch of a session without an owner
+//     writes only expire, still matching sess, so a concurrent binding is
+//     not missed; Pop of a value that is not there is the SELECT alone.
+//   - core.Iterator: Range reads pages of 100 live rows in sid order, one
+//     SELECT each; Count is one SELECT.
+//   - core.Cleaner: as Store's, in DELETEs of at most 1000 expired rows;
+//     a background job runs it every 5 minutes by default
+//     (ExpressOptions.CleanupInterval). connect-pg-simple's own pruning may
+//     run beside it.
+//   - No core.OwnerIndex: the manager finds an owner's sessions through
+//     Range.
 package pgstore

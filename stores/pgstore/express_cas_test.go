@@ -1,0 +1,160 @@
+package pgstore_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/sessionkit/sessionkit/core"
+	"github.com/sessionkit/sessionkit/stores/pgstore"
+)
+
+// expressSave does what express-session and connect-pg-simple do on a
+// save: load the session, change it, and write the whole object back,
+// re-serialised, with no regard for what was written in between.
+func expressSave(ctx context.Context, pool *pgxpool.Pool, table, sid string, change func(map[string]json.RawMessage)) error {
+	t := pgx.Identifier{table}.Sanitize()
+	var sess string
+	if err := pool.QueryRow(ctx, `SELECT sess::text FROM `+t+` WHERE sid = $1`, sid).Scan(&sess); err != nil {
+		return err
+	}
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(sess), &obj); err != nil {
+		return err
+	}
+	change(obj)
+	b, err := json.Marshal(obj)
+	if err != nil {
+		return err
+	}
+	_, err = pool.Exec(ctx, `UPDATE `+t+` SET sess = $1::text::json, expire = to_timestamp($2) WHERE sid = $3`,
+		string(b), time.Now().Add(time.Hour).Unix(), sid)
+	return err
+}
+
+// Go's patches never lose an Express write, however they interleave; an
+// Express save that loaded the session before a patch committed may lose
+// that patch, as documented, but without Express every patch is kept.
+func TestExpressPatchesNeverLoseExpressWrites(t *testing.T) {
+	t.Parallel()
+	for _, withExpress := range []bool{true, false} {
+		t.Run(fmt.Sprintf("express writer %v", withExpress), func(t *testing.T) {
+			t.Parallel()
+			pool, _ := newPool(t)
+			table := newTable(t, pool)
+			s := newExpress(t, pool, pgstore.ExpressOptions{Table: table})
+			const n = 50
+			sid := "raced"
+			insertRow(t, pool, table, sid, `{"cookie":{"originalMaxAge":null,"expires":null,"httpOnly":true,"path":"/"}}`, time.Now().Add(time.Hour))
+
+			var wg sync.WaitGroup
+			errs := make(chan error, n+1)
+			start := make(chan struct{})
+			if withExpress {
+				wg.Go(func() {
+					<-start
+					for i := range n {
+						if err := expressSave(ctxT(t), pool, table, sid, func(o map[string]json.RawMessage) {
+							o[fmt.Sprintf("x%d", i)] = json.RawMessage(fmt.Sprint(i))
+						}); err != nil {
+							errs <- fmt.Errorf("express save %d: %w", i, err)
+							return
+						}
+					}
+				})
+			}
+			for i := range n {
+				wg.Go(func() {
+					<-start
+					p := core.Patch{Set: map[string][]byte{fmt.Sprintf("k%d", i): []byte(fmt.Sprint(i))}, Expiry: time.Now().Add(time.Hour)}
+					if found, err := s.Patch(ctxT(t), sid, p); err != nil || !found {
+						errs <- fmt.Errorf("Patch %d = %v, %v; want true, nil", i, found, err)
+					}
+				})
+			}
+			close(start)
+			wg.Wait()
+			close(errs)
+			for err := range errs {
+				t.Error(err)
+			}
+
+			rec, found, err := s.Load(ctxT(t), sid)
+			if err != nil || !found {
+				t.Fatalf("Load = %v, %v", found, err)
+			}
+			prefix := "k"
+			if withExpress {
+				prefix = "x"
+			}
+			var lost []string
+			for i := range n {
+				if name := fmt.Sprintf("%s%d", prefix, i); string(rec.Values[name]) != fmt.Sprint(i) {
+					lost = append(lost, name)
+				}
+			}
+			if len(lost) > 0 {
+				t.Errorf("%d of %d writes lost: %v", len(lost), n, lost)
+			}
+		})
+	}
+}
+
+// A compare-and-set that another writer beats every time gives up after
+// CASAttempts attempts with the contention error, having lost none of
+// that writer's changes.
+func TestExpressContentionIsBounded(t *testing.T) {
+	t.Parallel()
+	pool, _ := newPool(t)
+	table := newTable(t, pool)
+	s := newExpress(t, pool, pgstore.ExpressOptions{Table: table})
+	sid := "contended"
+	insertRow(t, pool, table, sid, `{"cookie":{}}`, time.Now().Add(time.Hour))
+	writes := 0
+	s.SetBeforeCAS(func() {
+		if err := expressSave(ctxT(t), pool, table, sid, func(o map[string]json.RawMessage) {
+			o[fmt.Sprintf("y%d", writes)] = json.RawMessage("true")
+		}); err != nil {
+			t.Errorf("express save: %v", err)
+		}
+		writes++
+	})
+	exp := time.Now().Add(2 * time.Hour)
+	for name, call := range map[string]func() error{
+		"Patch": func() error {
+			_, err := s.Patch(ctxT(t), sid, core.Patch{Set: map[string][]byte{"go": []byte("1")}, Expiry: exp})
+			return err
+		},
+		"Touch": func() error { _, err := s.Touch(ctxT(t), sid, exp); return err },
+		"Pop":   func() error { _, _, err := s.Pop(ctxT(t), sid, "cookie"); return err },
+	} {
+		before := writes
+		if err := call(); !errors.Is(err, pgstore.ErrContention) {
+			t.Errorf("%s under contention = %v; want the contention error", name, err)
+		}
+		if got := writes - before; got != pgstore.CASAttempts {
+			t.Errorf("%s made %d attempts; want %d", name, got, pgstore.CASAttempts)
+		}
+	}
+	s.SetBeforeCAS(nil)
+	rec, found, err := s.Load(ctxT(t), sid)
+	if err != nil || !found {
+		t.Fatalf("Load = %v, %v", found, err)
+	}
+	if _, ok := rec.Values["go"]; ok {
+		t.Error("the patch that gave up was written")
+	}
+	if _, ok := rec.Values["cookie"]; !ok {
+		t.Error("the pop that gave up was written")
+	}
+	if len(rec.Values) != writes+1 {
+		t.Errorf("record has %d values; want the cookie and all %d Express writes", len(rec.Values), writes)
+	}
+}

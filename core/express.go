@@ -118,8 +118,11 @@ func (s *Session) readLifetime(ctx context.Context) {
 // dressExpress completes an ExpressShare commit's writes as Express's
 // save does: the cookie member, with expires now plus the session's
 // maxAge, goes with every write, and the record's expiry is that
-// expires (the store's TTL when the cookie has none). A touch only moves
-// the expiry and, as with Express, sends no cookie.
+// expires (the store's TTL when the cookie has none). A touch moves only
+// the store's expiry; like every written touch it re-sends the cookie,
+// with the new Expires, so the browser keeps the cookie as long as the
+// store keeps the session (Express's own touch leaves the browser's
+// cookie at its last save's expiry unless it is rolling).
 func (s *Session) dressExpress(p *plan, now time.Time) error {
 	st := &s.st
 	c := s.expressCookie(now)
@@ -129,7 +132,7 @@ func (s *Session) dressExpress(p *plan, now time.Time) error {
 	}
 	switch p.op {
 	case opTouch:
-		p.expiry, p.quietTouch = expiry, true
+		p.expiry = expiry
 		return nil
 	case opSave, opPatch:
 	default:

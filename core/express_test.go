@@ -167,14 +167,18 @@ func TestExpressShareReadsNodeSessions(t *testing.T) {
 		if got := strings.Join(keys, ","); got != "big,passport" && got != "passport,big" {
 			t.Errorf("Keys() = %v; want big and passport, never cookie", keys)
 		}
-		if c := sessionCookie(t, resp, "connect.sid"); c != nil {
-			t.Errorf("a read sent Set-Cookie %v; want none", c)
+		if c := sessionCookie(t, resp, "connect.sid"); c == nil || !c.Expires.Equal(saved.Add(month+time.Hour).Truncate(time.Second)) {
+			t.Errorf("a read that touched sent Set-Cookie %v; want the cookie with the touch's Expires, so the browser keeps it as long as the store", c)
 		}
 		rec, _ := loadRaw(t, mem, id)
 		if want := saved.Add(month + time.Hour); !rec.Expiry.Equal(want) {
 			t.Errorf("after a read an hour on, Expiry = %v; want the touch to %v (now + the session's 30-day maxAge)", rec.Expiry, want)
 		}
 
+		time.Sleep(time.Second)
+		if c := sessionCookie(t, serve(h, get("/", expressCookie(id, expressSecret))), "connect.sid"); c != nil {
+			t.Errorf("a read within TouchInterval of the touch sent Set-Cookie %v; want none", c)
+		}
 		time.Sleep(time.Minute)
 		resp = serve(h, get("/?set=v", expressCookie(id, expressSecret)))
 		c := sessionCookie(t, resp, "connect.sid")

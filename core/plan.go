@@ -51,9 +51,6 @@ type plan struct {
 	// throttled: with idle expiry, this request's first commit of an
 	// unmodified session skips the touch (not due, or paused).
 	throttled bool
-	// quietTouch: an opTouch that writes sends no cookie (ExpressShare,
-	// whose cookie carries nothing a touch changes).
-	quietTouch bool
 
 	// cookie is sent once the store is updated; an opTouch that wrote
 	// sends one too.
@@ -258,7 +255,7 @@ func (st *state) settle(p *plan, res outcome, now time.Time) (notice, error) {
 		st.cookie = cookieKeep // the headers are gone
 		return n, p.lost
 	}
-	if p.cookie == cookieIssue || (p.op == opTouch && res.written && !p.quietTouch) {
+	if p.cookie == cookieIssue || (p.op == opTouch && res.written) {
 		if res.written {
 			st.ident.touched = now
 		}

@@ -55,7 +55,8 @@ const DefaultExpressCookieName = "connect.sid"
 // write sets the session's expiry to now plus that lifetime (or the one
 // the session's own cookie records, such as a "remember me" maxAge set on
 // the Node side), and each request that uses an unmodified session
-// extends it with a store touch, at most one per Config.TouchInterval.
+// extends it with a store touch, at most one per Config.TouchInterval,
+// which re-sends the cookie with the new Expires.
 // Config.IdleTimeout must be zero, since Express has none.
 //
 // In ExpressMigrate, Config describes the native sessions as usual, with

@@ -80,14 +80,7 @@ func TestExpressCluster(t *testing.T) {
 
 func TestExpressRing(t *testing.T) {
 	t.Parallel()
-	requireBinaries(t)
-	dir := t.TempDir()
-	shards := map[string]string{}
-	for _, name := range []string{"a", "b"} {
-		shards[name] = startServer(t, freePort(t), dir, "--appendonly", "no").addr
-	}
-	client := redis.NewRing(&redis.RingOptions{Addrs: shards, ContextTimeoutEnabled: true})
-	t.Cleanup(func() { client.Close() })
+	client := startRing(t)
 	s, _ := newExpressStore(t, client)
 	storetest.Run(t, s)
 	t.Run("IteratorSpansShards", func(t *testing.T) { testExpressIteratorSpansNodes(t, client, client.ForEachShard) })
@@ -154,27 +147,6 @@ func TestExpressCapabilities(t *testing.T) {
 	}
 }
 
-func TestNewExpressRejectsBadOptions(t *testing.T) {
-	t.Parallel()
-	client := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", ContextTimeoutEnabled: true})
-	t.Cleanup(func() { client.Close() })
-	tests := []struct {
-		name   string
-		client redis.UniversalClient
-		prefix string
-	}{
-		{"open brace", client, "sess{1}:"},
-		{"close brace", client, "sess}:"},
-		{"nil client", nil, ""},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			if s, err := redisstore.NewExpress(tc.client, redisstore.ExpressOptions{Prefix: tc.prefix}); err == nil {
-				t.Errorf("NewExpress(Prefix: %q) = %v, nil; want an error", tc.prefix, s)
-			}
-		})
-	}
-}
 
 // TestNewExpressWarnsWhenClientIgnoresDeadlines: NewExpress logs New's
 // one warning, through its own Logger, and nothing for a client that

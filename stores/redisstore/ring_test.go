@@ -8,8 +8,9 @@ import (
 	"github.com/sessionkit/sessionkit/core/storetest"
 )
 
-func TestRing(t *testing.T) {
-	t.Parallel()
+// startRing returns a client of a two-shard Ring on private servers.
+func startRing(t *testing.T) *redis.Ring {
+	t.Helper()
 	requireBinaries(t)
 	dir := t.TempDir()
 	shards := map[string]string{}
@@ -18,6 +19,12 @@ func TestRing(t *testing.T) {
 	}
 	client := redis.NewRing(&redis.RingOptions{Addrs: shards, ContextTimeoutEnabled: true})
 	t.Cleanup(func() { client.Close() })
+	return client
+}
+
+func TestRing(t *testing.T) {
+	t.Parallel()
+	client := startRing(t)
 	s, _ := newStore(t, client)
 	storetest.Run(t, s)
 	t.Run("IteratorSpansShards", func(t *testing.T) { testIteratorSpansNodes(t, client, client.ForEachShard) })

@@ -55,6 +55,9 @@ func TestNewRejectsBadOptions(t *testing.T) {
 			if s, err := redisstore.New(tc.client, redisstore.Options{Prefix: tc.prefix}); err == nil {
 				t.Errorf("New(Prefix: %q) = %v, nil; want an error", tc.prefix, s)
 			}
+			if s, err := redisstore.NewExpress(tc.client, redisstore.ExpressOptions{Prefix: tc.prefix}); err == nil {
+				t.Errorf("NewExpress(Prefix: %q) = %v, nil; want an error", tc.prefix, s)
+			}
 		})
 	}
 }

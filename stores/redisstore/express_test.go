@@ -147,7 +147,6 @@ func TestExpressCapabilities(t *testing.T) {
 	}
 }
 
-
 // TestNewExpressWarnsWhenClientIgnoresDeadlines: NewExpress logs New's
 // one warning, through its own Logger, and nothing for a client that
 // honours deadlines.

@@ -229,6 +229,7 @@ var shared = []string{
 	"api.go", "api_test.go",
 	"config.go", "config_test.go",
 	"devices.go", "devices_test.go",
+	"express_test.go",
 	"metrics.go", "metrics_test.go",
 	"page.go", "page.html",
 	"session_test.go",

@@ -25,7 +25,7 @@ func testHandler(getenv func(string) string, store core.Store, logger *slog.Logg
 	if err != nil {
 		return nil, nil, err
 	}
-	mgr, err := newManager(cfg, store, met.observer(), logger)
+	mgr, err := newManager(cfg, stores{sessions: store}, met.observer(), logger)
 	if err != nil {
 		met.close()
 		return nil, nil, err

@@ -146,7 +146,9 @@ func newHandler(mgr *core.Manager, pageURL string) http.Handler {
 		if err != nil {
 			return nil, err
 		}
-		core.Key[string](key).Set(chisession.Get(r), v)
+		if err := setValue(chisession.Get(r), key, v); err != nil { // a key express-session reserves: 400
+			return nil, err
+		}
 		return map[string]string{"key": key, "value": v}, nil
 	}))
 	return protect(r)

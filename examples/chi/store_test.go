@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -62,6 +63,80 @@ func TestOpenStorePostgres(t *testing.T) {
 	roundTrip(t, mgr)
 }
 
+// With SESSION_COMPAT the Express app's store is on the same Redis
+// client: it holds the sessions themselves with express, and with
+// express-migrate those that move to the native store.
+func TestOpenStoreRedisCompat(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		compat       core.ExpressMode
+		wantSessions string // the manager's store
+	}{
+		{core.ExpressShare, "*redisstore.ExpressStore"},
+		{core.ExpressMigrate, "*redisstore.Store"},
+	} {
+		t.Run(tt.compat.String(), func(t *testing.T) {
+			t.Parallel()
+			cfg := compatConfig(tt.compat, storeRedis)
+			cfg.redisURL = contract.RedisURL(t)
+			mgr, st := openStoresForTest(t, cfg)
+			if got := fmt.Sprintf("%T", mgr.Store()); got != tt.wantSessions {
+				t.Errorf("openStore(redis, %v): the manager's store is %s; want %s", tt.compat, got, tt.wantSessions)
+			}
+			if _, ok := st.express.(*redisstore.ExpressStore); tt.compat == core.ExpressMigrate && !ok {
+				t.Errorf("openStore(redis, %v).express = %T; want *redisstore.ExpressStore", tt.compat, st.express)
+			}
+			roundTrip(t, mgr)
+		})
+	}
+}
+
+// With SESSION_COMPAT on PostgreSQL, connect-pg-simple's table "session"
+// is created next to the native one when missing, both found through the
+// connection's search_path.
+func TestOpenStorePostgresCompat(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		compat       core.ExpressMode
+		wantSessions string
+		wantTables   []string
+	}{
+		{core.ExpressShare, "*pgstore.ExpressStore", []string{"session"}},
+		{core.ExpressMigrate, "*pgstore.Store", []string{"session", "sessionkit_sessions"}},
+	} {
+		t.Run(tt.compat.String(), func(t *testing.T) {
+			t.Parallel()
+			cfg := compatConfig(tt.compat, storePostgres)
+			cfg.databaseURL = contract.PrivateSchema(t, contract.DatabaseURL(t), "example_compat")
+			mgr, st := openStoresForTest(t, cfg)
+			if got := fmt.Sprintf("%T", mgr.Store()); got != tt.wantSessions {
+				t.Errorf("openStore(postgres, %v): the manager's store is %s; want %s", tt.compat, got, tt.wantSessions)
+			}
+			if _, ok := st.express.(*pgstore.ExpressStore); tt.compat == core.ExpressMigrate && !ok {
+				t.Errorf("openStore(postgres, %v).express = %T; want *pgstore.ExpressStore", tt.compat, st.express)
+			}
+			ctx := context.Background()
+			conn, err := pgx.Connect(ctx, cfg.databaseURL)
+			if err != nil {
+				t.Fatalf("connect: %v", err)
+			}
+			defer conn.Close(ctx)
+			var tables []string
+			rows, err := conn.Query(ctx, "SELECT table_name::text FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY 1")
+			if err == nil {
+				tables, err = pgx.CollectRows(rows, pgx.RowTo[string])
+			}
+			if err != nil || !slices.Equal(tables, tt.wantTables) {
+				t.Errorf("tables in the test's schema = %q, %v; want %q", tables, err, tt.wantTables)
+			}
+			roundTrip(t, mgr)
+		})
+	}
+}
+
+// pgDown is a PostgreSQL URL where nothing listens.
+const pgDown = "postgres://postgres@127.0.0.1:1/postgres?sslmode=disable&connect_timeout=2"
+
 func TestOpenStoreReportsUnreachableServices(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -72,7 +147,10 @@ func TestOpenStoreReportsUnreachableServices(t *testing.T) {
 		{"bad redis URL", config{store: storeRedis, redisURL: "http://127.0.0.1:1"}, "REDIS_URL"},
 		{"redis down", config{store: storeRedis, redisURL: "redis://127.0.0.1:1/0"}, "redis at 127.0.0.1:1"},
 		{"bad database URL", config{store: storePostgres, databaseURL: "postgres://%zz"}, "DATABASE_URL"},
-		{"postgres down", config{store: storePostgres, databaseURL: "postgres://postgres@127.0.0.1:1/postgres?sslmode=disable&connect_timeout=2"}, "postgres at 127.0.0.1"},
+		{"postgres down", config{store: storePostgres, databaseURL: pgDown}, "postgres at 127.0.0.1"},
+		{"redis down, express", config{store: storeRedis, redisURL: "redis://127.0.0.1:1/0", compat: core.ExpressShare}, "redis at 127.0.0.1:1"},
+		{"postgres down, express", config{store: storePostgres, databaseURL: pgDown, compat: core.ExpressShare}, "postgres at 127.0.0.1"},
+		{"postgres down, express-migrate", config{store: storePostgres, databaseURL: pgDown, compat: core.ExpressMigrate}, "postgres at 127.0.0.1"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -95,19 +173,35 @@ var testSecrets = [][]byte{[]byte("0123456789abcdef0123456789abcdef")}
 // cleanup, as run does.
 func openForTest(t *testing.T, cfg config) *core.Manager {
 	t.Helper()
-	cfg.lifetime = time.Minute
+	mgr, _ := openStoresForTest(t, cfg)
+	return mgr
+}
+
+// compatConfig is a configuration with SESSION_COMPAT=compat on store,
+// with the Express app's short secret and its cookie name.
+func compatConfig(compat core.ExpressMode, store string) config {
+	return config{
+		store: store, compat: compat, expressCookie: core.DefaultExpressCookieName,
+		secrets: [][]byte{[]byte("keyboard cat")}, nativeSecrets: testSecrets,
+	}
+}
+
+// openStoresForTest is openForTest, returning the stores too.
+func openStoresForTest(t *testing.T, cfg config) (*core.Manager, stores) {
+	t.Helper()
 	logger := slog.New(slog.DiscardHandler)
-	store, release, err := openStore(context.Background(), cfg, logger)
+	st, release, err := openStore(context.Background(), cfg, logger)
 	if err != nil {
-		t.Fatalf("openStore(%s) error = %v", cfg.store, err)
+		t.Fatalf("openStore(%s, %v) error = %v", cfg.store, cfg.compat, err)
 	}
 	t.Cleanup(release)
-	mgr, err := newManager(cfg, store, nil, logger)
+	cfg.lifetime = time.Minute
+	mgr, err := newManager(cfg, st, nil, logger)
 	if err != nil {
-		t.Fatalf("newManager(%s) error = %v", cfg.store, err)
+		t.Fatalf("newManager(%s, %v) error = %v", cfg.store, cfg.compat, err)
 	}
 	t.Cleanup(func() { mgr.Close() })
-	return mgr
+	return mgr, st
 }
 
 // roundTrip stores a value through mgr, reads it back on the next request

@@ -1,6 +1,7 @@
 package contract
 
 import (
+	"cmp"
 	"encoding/json"
 	"io"
 	"mime"
@@ -8,6 +9,7 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -49,14 +51,30 @@ func (s *server) client(t *testing.T) *client {
 }
 
 // cookie returns the session cookie the client holds, or "".
-func (c *client) cookie() string {
+func (c *client) cookie() string { return c.cookieNamed(cookieName) }
+
+// cookieNamed returns the value of the cookie name the client holds for
+// its server, or "".
+func (c *client) cookieNamed(name string) string {
 	u, _ := url.Parse(c.srv.url)
 	for _, ck := range c.http.Jar.Cookies(u) {
-		if ck.Name == cookieName {
+		if ck.Name == name {
 			return ck.Value
 		}
 	}
 	return ""
+}
+
+// cookieNames returns the names of the cookies the client holds for its
+// server, sorted.
+func (c *client) cookieNames() []string {
+	u, _ := url.Parse(c.srv.url)
+	var names []string
+	for _, ck := range c.http.Jar.Cookies(u) {
+		names = append(names, ck.Name)
+	}
+	slices.Sort(names)
+	return names
 }
 
 // request is one HTTP request of a test.
@@ -66,6 +84,7 @@ type request struct {
 	body         string     // raw body, when form is nil
 	html         bool       // Accept text/html, as a browser's form submission
 	cookie       string     // session cookie sent instead of the jar's (replay)
+	cookieAs     string     // the replayed cookie's name; "" is cookieName
 	header       http.Header
 }
 
@@ -133,7 +152,7 @@ func (c *client) do(r request) response {
 	hc := c.http
 	if r.cookie != "" {
 		hc = &http.Client{Transport: c.http.Transport, Timeout: c.http.Timeout, CheckRedirect: c.http.CheckRedirect}
-		req.AddCookie(&http.Cookie{Name: cookieName, Value: r.cookie})
+		req.AddCookie(&http.Cookie{Name: cmp.Or(r.cookieAs, cookieName), Value: r.cookie})
 	}
 	resp, err := hc.Do(req)
 	if err != nil {

@@ -46,6 +46,7 @@ func Run(t *testing.T, app App) {
 		{"OwnerIndexFailuresStayPrivate", testOwnedFailure},
 		{"RunServesOnListenerAddress", testRun},
 		{"RunRejectsBadSettings", testRunRejectsBadSettings},
+		{"ExpressReservedKeysAnswer400", testExpressReservedKeys},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()

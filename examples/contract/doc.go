@@ -23,6 +23,14 @@
 //		contract.LogsEachFailureOnce(t, app)
 //	}
 //
+// and, in express_test.go, the tests against a real express-session app
+// (see "Sharing sessions with Express" below):
+//
+//	func TestExpressCompat(t *testing.T) {
+//		t.Parallel()
+//		contract.RunExpress(t, app)
+//	}
+//
 // Every subtest starts its own server (httptest, a memory store, a
 // cookiejar client that does not follow redirects), so subtests run in
 // parallel and can count the store's records exactly.
@@ -77,6 +85,10 @@
 // never the query string. The kv routes refuse the keys the other routes
 // own (views, user, flash) and keys that are empty, longer than 256 bytes,
 // not UTF-8 or hold NUL, with 400; a key may hold "/" written as %2F.
+// With SESSION_COMPAT=express, PUT /api/kv/{key} also refuses a key an
+// express-session record cannot hold (core.ErrReservedKey: cookie, id,
+// req, the Session object's methods, Object.prototype's names), with 400
+// "key \"cookie\" is reserved by express-session", storing nothing.
 //
 // # Errors
 //
@@ -155,8 +167,19 @@
 //	DATABASE_URL          default postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable
 //	SESSION_SECRET        comma-separated secrets, 32 bytes or more each; the first signs.
 //	                      Unset: a random one, with a warning (sessions end with the process)
-//	SESSION_IDLE_TIMEOUT  Go duration, e.g. 30m (default: no idle timeout)
-//	SESSION_LIFETIME      Go duration (default 24h)
+//	SESSION_COMPAT        express or express-migrate (default: unset, native sessions
+//	                      only): share an express-session app's sessions (core.ExpressShare),
+//	                      or move them to the app's own (core.ExpressMigrate). Either needs
+//	                      SESSION_STORE redis or postgres, the Express app's store, and
+//	                      SESSION_SECRET, which then holds the Express app's secrets, of
+//	                      any length
+//	SESSION_COOKIE_NAME   with SESSION_COMPAT: the Express app's cookie (default connect.sid)
+//	SESSION_NATIVE_SECRET with express-migrate: the native sessions' secrets, as
+//	                      SESSION_SECRET without SESSION_COMPAT
+//	SESSION_IDLE_TIMEOUT  Go duration, e.g. 30m (default: no idle timeout); 0 or unset with
+//	                      SESSION_COMPAT=express
+//	SESSION_LIFETIME      Go duration (default 24h); with SESSION_COMPAT=express, the
+//	                      Express app's cookie.maxAge
 //	SESSION_TRUST_PROXY   true or false (default false): trust X-Forwarded-Proto
 //	SESSION_SECURE        auto (default): a Secure cookie over TLS, or behind a trusted
 //	                      proxy whose X-Forwarded-Proto says https; always; never
@@ -168,4 +191,14 @@
 //	                      live sessions one user may hold (core.OwnerConfig.MaxSessions).
 //	                      A login past it signs out the user's oldest sessions until
 //	                      the user is within it (EvictOldest)
+//
+// # Sharing sessions with Express
+//
+// RunExpress starts a real express-session app on Node.js (the internal
+// package expresstest) next to the app's own Run, on Redis and on
+// PostgreSQL, with one cookie jar for both, and checks that with
+// SESSION_COMPAT=express a login, a write and a logout on either app hold
+// on the other, and that with express-migrate the Go app's first request
+// moves an Express session to its own cookie and store and retires the
+// Express one. It needs Node.js and npm besides the services.
 package contract

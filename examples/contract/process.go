@@ -56,6 +56,13 @@ func Start(t *testing.T, bin string, env ...string) (*exec.Cmd, <-chan string) {
 // the test's alone.
 func PrivateSchema(t *testing.T, dbURL, prefix string) string {
 	t.Helper()
+	u, _ := privateSchema(t, dbURL, prefix)
+	return u
+}
+
+// privateSchema is PrivateSchema, returning the schema's name too.
+func privateSchema(t *testing.T, dbURL, prefix string) (string, string) {
+	t.Helper()
 	ctx := context.Background()
 	conn, err := pgx.Connect(ctx, dbURL)
 	if err != nil {
@@ -79,5 +86,5 @@ func PrivateSchema(t *testing.T, dbURL, prefix string) string {
 	q := u.Query()
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
-	return u.String()
+	return u.String(), schema
 }

@@ -146,6 +146,8 @@ func testRunRejectsBadSettings(t *testing.T, app App) {
 		want        []string // what the error must say
 	}{
 		{"SESSION_STORE", "files", []string{"SESSION_STORE", "memory, redis or postgres"}},
+		{"SESSION_COMPAT", "sharing", []string{"SESSION_COMPAT", "express or express-migrate"}},
+		{"SESSION_COMPAT", "express", []string{"SESSION_STORE", "redis or postgres"}}, // on the default memory store
 		{"SESSION_SECURE", "sometimes", []string{"SESSION_SECURE", "auto, always or never"}},
 		{"SESSION_SECURE", "ALWAYS", []string{"SESSION_SECURE", "auto, always or never"}},
 		{"SESSION_TRUST_PROXY", "yes", []string{"SESSION_TRUST_PROXY", "true or false"}},

@@ -152,7 +152,9 @@ func newHandler(mgr *core.Manager, pageURL string) http.Handler {
 		if err != nil {
 			return nil, err
 		}
-		core.Key[string](key).Set(echosession.Get(c), v)
+		if err := setValue(echosession.Get(c), key, v); err != nil { // a key express-session reserves: 400
+			return nil, err
+		}
 		return echo.Map{"key": key, "value": v}, nil
 	}))
 	return protect(e)

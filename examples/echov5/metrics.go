@@ -34,11 +34,14 @@ type metrics struct {
 }
 
 // newMetrics returns the metrics of a manager over store, which they
-// count the live sessions of, or nil when cfg.metrics is off. The
-// Prometheus registry is the app's own, not prometheus.DefaultRegisterer:
-// /metrics then shows the session metrics only (add collectors.NewGoCollector
-// for the runtime's), and several apps can share a process, as the tests
-// start them.
+// count the live sessions of, or nil when cfg.metrics is off. store is
+// stores.sessions: with SESSION_COMPAT=express the Express app's store,
+// every session of both apps; with express-migrate the native one, the
+// sessions moved so far and those begun since. The Prometheus registry
+// is the app's own, not prometheus.DefaultRegisterer: /metrics then shows
+// the session metrics only (add collectors.NewGoCollector for the
+// runtime's), and several apps can share a process, as the tests start
+// them.
 func newMetrics(cfg config, store core.Store, logger *slog.Logger) (*metrics, error) {
 	if !cfg.metrics {
 		return nil, nil

@@ -32,22 +32,16 @@ const (
 // 500, and nothing already stored is lost.
 var sessionLimits = core.Limits{ValueBytes: 6*maxValueBytes + 2, Keys: maxSessionKeys, SessionBytes: 1 << 20}
 
-// newManager returns the session manager for cfg over store (nil: core's
-// memory store), reporting its events to obs (nil: none; see metrics.go).
-// Without secrets it generates a random one and logs a warning: sessions
-// then end when the process does. The manager logs every session failure
-// it reports, such as a failed load or commit, once to logger; the Echo
-// middleware then returns it as a 500 *echo.HTTPError, which errorHandler
-// answers.
-func newManager(cfg config, store core.Store, obs core.Observer, logger *slog.Logger) (*core.Manager, error) {
-	secrets := cfg.secrets
-	if len(secrets) == 0 {
-		secrets = [][]byte{[]byte(rand.Text() + rand.Text())}
-		logger.Warn("SESSION_SECRET is not set: using a random secret, so sessions will not survive a restart")
-	}
-	mgr, err := core.New(core.Config{
-		Secrets:     secrets,
-		Store:       store,
+// newManager returns the session manager for cfg over st, reporting its
+// events to obs (nil: none; see metrics.go). Without secrets it generates
+// a random one and logs a warning: sessions then end when the process
+// does (configureCompat says which secrets SESSION_COMPAT takes). The
+// manager logs every session failure it reports, such as a failed load
+// or commit, once to logger; the Echo middleware then returns it as a 500
+// *echo.HTTPError, which errorHandler answers.
+func newManager(cfg config, st stores, obs core.Observer, logger *slog.Logger) (*core.Manager, error) {
+	mc := core.Config{
+		Store:       st.sessions, // nil: core's memory store
 		IdleTimeout: cfg.idleTimeout,
 		Lifetime:    cfg.lifetime,
 		TrustProxy:  cfg.trustProxy,
@@ -60,9 +54,43 @@ func newManager(cfg config, store core.Store, obs core.Observer, logger *slog.Lo
 		Owners:   core.OwnerConfig{MaxSessions: cfg.maxPerUser},
 		Logger:   logger,
 		Observer: obs,
-	})
+	}
+	vars := configureCompat(&mc, cfg, st, logger)
+	mgr, err := core.New(mc)
 	if err != nil {
-		return nil, fmt.Errorf("session settings (SESSION_SECRET, SESSION_IDLE_TIMEOUT, SESSION_LIFETIME, SESSION_MAX_PER_USER): %w", err)
+		return nil, fmt.Errorf("session settings (%s): %w", vars, err)
 	}
 	return mgr, nil
+}
+
+// configureCompat sets mc's secrets and, with SESSION_COMPAT, its Express
+// side, and returns the variables a core.New error can be about. With
+// express the cookie, its secrets and the store are the Express app's
+// (mc.Store moves to mc.Express.Store); with express-migrate the native
+// sessions have their own secrets, SESSION_NATIVE_SECRET, and core's
+// default cookie name, and Express's sessions move to them.
+func configureCompat(mc *core.Config, cfg config, st stores, logger *slog.Logger) string {
+	x := core.Express{Mode: cfg.compat, Secrets: cfg.secrets, CookieName: cfg.expressCookie, Store: st.express}
+	switch cfg.compat {
+	case core.ExpressShare:
+		x.Store, mc.Store = st.sessions, nil
+		mc.Express = x
+		return "SESSION_COMPAT, SESSION_SECRET, SESSION_COOKIE_NAME, SESSION_IDLE_TIMEOUT, SESSION_LIFETIME, SESSION_MAX_PER_USER"
+	case core.ExpressMigrate:
+		mc.Secrets = secretsOrRandom(cfg.nativeSecrets, "SESSION_NATIVE_SECRET", logger)
+		mc.Express = x
+		return "SESSION_COMPAT, SESSION_NATIVE_SECRET, SESSION_SECRET, SESSION_COOKIE_NAME, SESSION_IDLE_TIMEOUT, SESSION_LIFETIME, SESSION_MAX_PER_USER"
+	}
+	mc.Secrets = secretsOrRandom(cfg.secrets, "SESSION_SECRET", logger)
+	return "SESSION_SECRET, SESSION_IDLE_TIMEOUT, SESSION_LIFETIME, SESSION_MAX_PER_USER"
+}
+
+// secretsOrRandom returns secrets, or when there are none a random one,
+// with a warning naming the variable that was not set.
+func secretsOrRandom(secrets [][]byte, name string, logger *slog.Logger) [][]byte {
+	if len(secrets) > 0 {
+		return secrets
+	}
+	logger.Warn(name + " is not set: using a random secret, so sessions will not survive a restart")
+	return [][]byte{[]byte(rand.Text() + rand.Text())}
 }

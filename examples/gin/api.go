@@ -177,6 +177,21 @@ func field(name, value string) (string, error) {
 // strings, so letting them overwrite "views" would break GET /api/views.
 var reserved = map[string]bool{viewsKey.Name(): true, userKey.Name(): true, flashKey.Name(): true}
 
+// setValue stores v under key in s, for PUT /api/kv/{key}. A key core
+// refuses, one an express-session record cannot hold with
+// SESSION_COMPAT=express (core.ErrReservedKey: cookie, id, the Session
+// object's methods...), is a 400 *apiError like checkKey's. It answers
+// for the session's errors itself (Session.Err), so any other is returned
+// as it is: a failed load, or a value past sessionLimits, is a 500.
+func setValue(s *core.Session, key, v string) error {
+	core.Key[string](key).Set(s, v)
+	err := s.Err()
+	if errors.Is(err, core.ErrReservedKey) {
+		return errorf(http.StatusBadRequest, "key %q is reserved by express-session", key)
+	}
+	return err
+}
+
 // checkKey returns a 400 *apiError for a key the kv routes must not use:
 // one the other routes own (views, user, flash), or one that is empty,
 // longer than maxFieldBytes, not UTF-8 or holds NUL.

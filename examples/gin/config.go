@@ -17,6 +17,12 @@ const (
 	storePostgres = "postgres"
 )
 
+// Values SESSION_COMPAT accepts besides unset (native sessions only).
+const (
+	compatExpress        = "express"         // core.ExpressShare
+	compatExpressMigrate = "express-migrate" // core.ExpressMigrate
+)
+
 // Defaults for the environment variables.
 const (
 	defaultAddr        = "localhost:8080"
@@ -40,11 +46,27 @@ type config struct {
 	databaseURL string // DATABASE_URL, with storePostgres
 
 	// secrets (SESSION_SECRET, comma-separated) sign the cookie: the first
-	// signs, all verify. None means a random one (see newManager).
+	// signs, all verify. None means a random one (see newManager). With
+	// SESSION_COMPAT they are the Express app's secrets, of any length,
+	// and required.
 	secrets [][]byte
 
-	idleTimeout time.Duration // SESSION_IDLE_TIMEOUT; zero: none
-	lifetime    time.Duration // SESSION_LIFETIME; zero: core's 24 hours
+	// compat (SESSION_COMPAT) is how the app deals with an express-session
+	// app's sessions: core.ExpressOff (unset), core.ExpressShare
+	// ("express") or core.ExpressMigrate ("express-migrate"). Either of
+	// the last two needs the Redis or PostgreSQL store the Express app
+	// keeps its sessions in.
+	compat core.ExpressMode
+	// expressCookie (SESSION_COOKIE_NAME, default connect.sid) is the
+	// Express app's cookie name, with compat only.
+	expressCookie string
+	// nativeSecrets (SESSION_NATIVE_SECRET, comma-separated) sign the
+	// native cookie of core.ExpressMigrate, as secrets do without compat.
+	// None means a random one (see newManager).
+	nativeSecrets [][]byte
+
+	idleTimeout time.Duration // SESSION_IDLE_TIMEOUT; zero: none (and required so with core.ExpressShare)
+	lifetime    time.Duration // SESSION_LIFETIME; zero: core's 24 hours (with core.ExpressShare, Express's cookie.maxAge)
 
 	// trustProxy (SESSION_TRUST_PROXY) believes X-Forwarded-Proto: only
 	// behind a proxy that sets it.
@@ -64,7 +86,8 @@ type config struct {
 
 // loadConfig reads the configuration through getenv (os.Getenv in the
 // app). A malformed value is an error naming the variable and the values
-// it allows; secret lengths are checked by core.New, in newManager.
+// it allows; secret lengths and the cookie name are checked by core.New,
+// in newManager.
 func loadConfig(getenv func(string) string) (config, error) {
 	env := func(name, def string) string {
 		if v := strings.TrimSpace(getenv(name)); v != "" {
@@ -72,6 +95,20 @@ func loadConfig(getenv func(string) string) (config, error) {
 		}
 		return def
 	}
+	cfg, err := loadSettings(env)
+	if err != nil {
+		return config{}, err
+	}
+	if err := loadCompat(&cfg, env); err != nil {
+		return config{}, err
+	}
+	return cfg, nil
+}
+
+// loadSettings reads every setting but SESSION_COMPAT's (see loadCompat)
+// through env, which returns a variable's value, or def when it is unset
+// or blank.
+func loadSettings(env func(name, def string) string) (config, error) {
 	cfg := config{
 		addr:        env("ADDR", defaultAddr),
 		store:       env("SESSION_STORE", storeMemory),
@@ -84,7 +121,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 	default:
 		return config{}, fmt.Errorf("SESSION_STORE=%q: want %s, %s or %s", cfg.store, storeMemory, storeRedis, storePostgres)
 	}
-	if cfg.secrets, err = parseSecrets(env("SESSION_SECRET", "")); err != nil {
+	if cfg.secrets, err = parseSecrets("SESSION_SECRET", env("SESSION_SECRET", "")); err != nil {
 		return config{}, err
 	}
 	if cfg.idleTimeout, err = parseDuration("SESSION_IDLE_TIMEOUT", env("SESSION_IDLE_TIMEOUT", "0s")); err != nil {
@@ -111,8 +148,46 @@ func loadConfig(getenv func(string) string) (config, error) {
 	return cfg, nil
 }
 
-// parseSecrets splits SESSION_SECRET at commas.
-func parseSecrets(v string) ([][]byte, error) {
+// compatModes are the values SESSION_COMPAT accepts; unset is
+// core.ExpressOff.
+var compatModes = map[string]core.ExpressMode{
+	compatExpress:        core.ExpressShare,
+	compatExpressMigrate: core.ExpressMigrate,
+}
+
+// loadCompat reads SESSION_COMPAT through env, with the variables that
+// only apply with it (SESSION_COOKIE_NAME, SESSION_NATIVE_SECRET), and
+// checks what it requires of cfg's other settings: the Express app's
+// secret in SESSION_SECRET, its Redis or PostgreSQL store, and with
+// express no idle timeout, which Express does not have.
+func loadCompat(cfg *config, env func(name, def string) string) error {
+	name := env("SESSION_COMPAT", "")
+	if name == "" {
+		return nil
+	}
+	mode, ok := compatModes[name]
+	if !ok {
+		return fmt.Errorf("SESSION_COMPAT=%q: want %s or %s, or leave it unset for native sessions only", name, compatExpress, compatExpressMigrate)
+	}
+	switch {
+	case cfg.store == storeMemory:
+		return fmt.Errorf("SESSION_STORE=%s with SESSION_COMPAT=%s: want %s or %s, the store the Express app keeps its sessions in; a memory store holds none of them", cfg.store, name, storeRedis, storePostgres)
+	case len(cfg.secrets) == 0:
+		return fmt.Errorf("SESSION_SECRET is required with SESSION_COMPAT=%s: set it to the Express app's secret (comma-separated, as its secret option lists them); a random one could not read its cookies", name)
+	case mode == core.ExpressShare && cfg.idleTimeout != 0:
+		return fmt.Errorf("SESSION_IDLE_TIMEOUT=%q with SESSION_COMPAT=%s: want 0 or unset, since Express has no idle timeout (SESSION_LIFETIME, its cookie.maxAge, slides with each request)", env("SESSION_IDLE_TIMEOUT", ""), name)
+	}
+	cfg.compat, cfg.expressCookie = mode, env("SESSION_COOKIE_NAME", core.DefaultExpressCookieName)
+	if mode != core.ExpressMigrate {
+		return nil
+	}
+	var err error
+	cfg.nativeSecrets, err = parseSecrets("SESSION_NATIVE_SECRET", env("SESSION_NATIVE_SECRET", ""))
+	return err
+}
+
+// parseSecrets splits the variable name's value v at commas.
+func parseSecrets(name, v string) ([][]byte, error) {
 	if v == "" {
 		return nil, nil
 	}
@@ -120,7 +195,7 @@ func parseSecrets(v string) ([][]byte, error) {
 	secrets := make([][]byte, len(parts))
 	for i, s := range parts {
 		if s = strings.TrimSpace(s); s == "" {
-			return nil, fmt.Errorf("SESSION_SECRET: secret %d of %d is empty", i+1, len(parts))
+			return nil, fmt.Errorf("%s: secret %d of %d is empty", name, i+1, len(parts))
 		}
 		secrets[i] = []byte(s)
 	}

@@ -15,6 +15,10 @@
 //
 // With SESSION_METRICS=1 it also serves the session metrics in Prometheus
 // text at GET /metrics, through OpenTelemetry (metrics.go).
+//
+// With SESSION_COMPAT=express it shares the sessions of an express-session
+// app on that app's Redis or PostgreSQL store, and with express-migrate it
+// moves them to its own as their users come back (session.go, store.go).
 package main
 
 import (
@@ -56,17 +60,17 @@ func run(ctx context.Context, getenv func(string) string, logger *slog.Logger) e
 	if err != nil {
 		return err
 	}
-	store, closeStore, err := openStore(ctx, cfg, logger)
+	st, closeStores, err := openStore(ctx, cfg, logger)
 	if err != nil {
 		return err
 	}
-	defer closeStore()
-	met, err := newMetrics(cfg, store, logger) // nil without SESSION_METRICS
+	defer closeStores()
+	met, err := newMetrics(cfg, st.sessions, logger) // nil without SESSION_METRICS
 	if err != nil {
 		return err
 	}
 	defer met.close()
-	mgr, err := newManager(cfg, store, met.observer(), logger)
+	mgr, err := newManager(cfg, st, met.observer(), logger)
 	if err != nil {
 		return err
 	}

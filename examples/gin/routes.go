@@ -148,7 +148,9 @@ func newHandler(mgr *core.Manager, pageURL string) http.Handler {
 		if err != nil {
 			return nil, err
 		}
-		core.Key[string](key).Set(ginsession.Get(c), v)
+		if err := setValue(ginsession.Get(c), key, v); err != nil { // a key express-session reserves: 400
+			return nil, err
+		}
 		return gin.H{"key": key, "value": v}, nil
 	}))
 	return protect(r)

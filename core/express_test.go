@@ -426,3 +426,25 @@ func TestExpressShareWritesUseTheRecordsMaxAge(t *testing.T) {
 		})
 	}
 }
+
+// TestExpressShareNeverAdoptsAnUnknownID: a validly signed connect.sid
+// naming an ID the store does not hold gets a new ID at the first write,
+// never the client's.
+func TestExpressShareNeverAdoptsAnUnknownID(t *testing.T) {
+	m, mem := newShared(t, core.Config{})
+	const chosen = "YXR0YWNrZXJjaG9zZW5hdHRhY2tlcmNob3Nlbg"
+	var id string
+	resp := serve(m.Handler(sessionFunc(func(s *core.Session) {
+		core.Key[string]("user").Set(s, "victim")
+		id = s.ID()
+	})), get("/", expressCookie(chosen, expressSecret)))
+	if id == chosen || id == "" {
+		t.Fatalf("ID = %q; want a new one", id)
+	}
+	if _, found := loadRaw(t, mem, chosen); found {
+		t.Error("a record was stored under the client's chosen ID")
+	}
+	if c := sessionCookie(t, resp, "connect.sid"); c == nil || c.Value != signExpress(id, expressSecret) {
+		t.Errorf("Set-Cookie %v; want the new ID's cookie", c)
+	}
+}

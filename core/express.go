@@ -116,9 +116,11 @@ func (s *Session) readLifetime(ctx context.Context) {
 }
 
 // dressExpress completes an ExpressShare commit's writes as Express's
-// save does: the cookie member, with expires now plus the session's
-// maxAge, goes with every write, and the record's expiry is that
-// expires (the store's TTL when the cookie has none). A touch moves only
+// save does: a whole save carries the cookie member, with expires now
+// plus the session's maxAge, and the record's expiry is that expires
+// (Config.Lifetime from now when the cookie has none); a patch carries
+// it only when the handler changed it (RememberMe, SetLifetime), since
+// the Express stores refresh the stored one themselves. A touch moves only
 // the store's expiry; like every written touch it re-sends the cookie,
 // with the new Expires, so the browser keeps the cookie as long as the
 // store keeps the session (Express's own touch leaves the browser's
@@ -156,7 +158,14 @@ func (s *Session) dressExpress(p *plan, now time.Time) error {
 		}
 		return nil
 	}
-	p.patch.Set[expressCookieMember], p.patch.Expiry = raw, expiry
+	if st.changes.meta {
+		// RememberMe or SetLifetime changed the cookie itself. Otherwise
+		// the store refreshes the record's own cookie member inside its
+		// compare-and-set, as Express's save would, so a concurrent Node
+		// change to it (a "remember me" maxAge, say) is kept.
+		p.patch.Set[expressCookieMember] = raw
+	}
+	p.patch.Expiry = expiry
 	if st.ident.persist != persistNever && st.phase != sealed {
 		p.cookie = cookieIssue // Express re-sends a modified session's cookie
 	}

@@ -190,9 +190,11 @@ func TestExpressShareReadsNodeSessions(t *testing.T) {
 		}
 		rec, _ = loadRaw(t, mem, id)
 		now := time.Now()
-		wantCookie := `{"originalMaxAge":2592000000,"expires":"` + now.Add(month).UTC().Format("2006-01-02T15:04:05.000Z") + `","httpOnly":true,"path":"/"}`
-		if got := string(rec.Values["cookie"]); got != wantCookie {
-			t.Errorf("cookie member = %s; want %s", got, wantCookie)
+		// A plain write leaves the cookie member to the store, which
+		// refreshes the one it holds (see the Express stores' tests);
+		// a RememberMe or SetLifetime sends Go's.
+		if got, want := string(rec.Values["cookie"]), string(nodeRecord(month, saved.Add(month), nil).Values["cookie"]); got != want {
+			t.Errorf("cookie member after a plain write = %s; want Node's, untouched by the patch: %s", got, want)
 		}
 		if got := string(rec.Values["big"]); got != "12345678901234567890" {
 			t.Errorf("Node's value = %s; want its bytes kept", got)
@@ -447,4 +449,30 @@ func TestExpressShareNeverAdoptsAnUnknownID(t *testing.T) {
 	if c := sessionCookie(t, resp, "connect.sid"); c == nil || c.Value != signExpress(id, expressSecret) {
 		t.Errorf("Set-Cookie %v; want the new ID's cookie", c)
 	}
+}
+
+// TestExpressShareSendsTheCookieMemberWhenItChanges: SetLifetime (and
+// RememberMe) change the cookie itself, so the patch carries Go's cookie
+// member with the new maxAge; a plain write carries none.
+func TestExpressShareSendsTheCookieMemberWhenItChanges(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		m, mem := newShared(t, core.Config{Lifetime: time.Hour, MaxLifetime: 48 * time.Hour})
+		const id = "c2V0bGlmZXRpbWVzZXRsaWZldGltZXNldGxp"
+		if err := mem.Save(context.Background(), id, nodeRecord(time.Hour, time.Now().Add(time.Hour), nil)); err != nil {
+			t.Fatal(err)
+		}
+		resp := serve(m.Handler(sessionFunc(func(s *core.Session) { s.SetLifetime(48 * time.Hour) })), get("/", expressCookie(id, expressSecret)))
+		rec, _ := loadRaw(t, mem, id)
+		now := time.Now()
+		want := `{"originalMaxAge":172800000,"expires":"` + now.Add(48*time.Hour).UTC().Format("2006-01-02T15:04:05.000Z") + `","httpOnly":true,"path":"/"}`
+		if got := string(rec.Values["cookie"]); got != want {
+			t.Errorf("cookie member = %s; want %s", got, want)
+		}
+		if !rec.Expiry.Equal(now.Add(48 * time.Hour)) {
+			t.Errorf("Expiry = %v; want %v", rec.Expiry, now.Add(48*time.Hour))
+		}
+		if c := sessionCookie(t, resp, "connect.sid"); c == nil || !c.Expires.Equal(now.Add(48*time.Hour).Truncate(time.Second)) {
+			t.Errorf("Set-Cookie %v; want Expires in 48h", c)
+		}
+	})
 }

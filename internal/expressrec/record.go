@@ -96,33 +96,82 @@ func Encode(rec core.Record) ([]byte, error) {
 }
 
 // Patch applies p's values to doc, leaving every other member as it was,
-// and moves the owner's Seen to now when doc has an owner.
-func Patch(doc []byte, p core.Patch, now time.Time) ([]byte, error) {
+// moves the owner's Seen to now when doc has an owner, and returns the
+// record's new expiry, which is Express's: a save sets the cookie
+// member's expires to now plus its maxAge, so the record's own cookie
+// member (as stored now, a concurrent Node change to its maxAge
+// included) is refreshed that way and its expires is the expiry, unless
+// p sets the cookie member, whose expires then counts. A record without a
+// cookie member, or whose cookie has no maxAge (a browser-session
+// cookie), takes p.Expiry.
+func Patch(doc []byte, p core.Patch, now time.Time) ([]byte, time.Time, error) {
 	for _, k := range p.Delete {
 		if k == OwnerMember {
-			return nil, bad(fmt.Errorf("a value is named %s", OwnerMember))
+			return nil, time.Time{}, bad(fmt.Errorf("a value is named %s", OwnerMember))
 		}
 	}
 	if _, ok := p.Set[OwnerMember]; ok {
-		return nil, bad(fmt.Errorf("a value is named %s", OwnerMember))
+		return nil, time.Time{}, bad(fmt.Errorf("a value is named %s", OwnerMember))
 	}
-	set, err := withSeen(doc, p.Set, now)
+	rec, err := Decode(doc)
 	if err != nil {
-		return nil, err
+		return nil, time.Time{}, err
 	}
+	set := withSeen(rec, p.Set, now)
+	set, expiry := withCookie(rec, set, now, p.Expiry)
 	out, err := expressjson.PatchMembers(doc, set, p.Delete)
 	if err != nil {
-		return nil, bad(err)
+		return nil, time.Time{}, bad(err)
 	}
-	return out, nil
+	return out, expiry, nil
+}
+
+// cookieMember is the member holding an Express session's cookie.
+const cookieMember = "cookie"
+
+// withCookie returns set with the record's cookie member refreshed as an
+// Express save refreshes it, unless set has one, and the expiry that
+// cookie gives (fallback when it gives none).
+func withCookie(rec core.Record, set map[string][]byte, now, fallback time.Time) (map[string][]byte, time.Time) {
+	if raw, ok := set[cookieMember]; ok {
+		if c, err := expressjson.ParseCookie(raw); err == nil && !c.Expires.IsZero() {
+			return set, c.Expires
+		}
+		return set, fallback
+	}
+	c, ok := maxAgeCookie(rec)
+	if !ok {
+		return set, fallback
+	}
+	c = c.Touch(now)
+	raw, err := c.AppendJSON(nil)
+	if err != nil {
+		return set, fallback
+	}
+	out := make(map[string][]byte, len(set)+1)
+	for k, v := range set {
+		out[k] = v
+	}
+	out[cookieMember] = raw
+	return out, c.Expires
+}
+
+// maxAgeCookie returns the record's cookie member if it parses and has a
+// maxAge.
+func maxAgeCookie(rec core.Record) (expressjson.Cookie, bool) {
+	raw, ok := rec.Values[cookieMember]
+	if !ok {
+		return expressjson.Cookie{}, false
+	}
+	c, err := expressjson.ParseCookie(raw)
+	return c, err == nil && c.OriginalMaxAge != nil
 }
 
 // withSeen returns set, plus the owner member with Seen moved to now if
-// doc has an owner.
-func withSeen(doc []byte, set map[string][]byte, now time.Time) (map[string][]byte, error) {
-	rec, err := Decode(doc)
-	if err != nil || !rec.Owner.Bound() {
-		return set, err
+// rec has an owner.
+func withSeen(rec core.Record, set map[string][]byte, now time.Time) map[string][]byte {
+	if !rec.Owner.Bound() {
+		return set
 	}
 	o := rec.Owner
 	o.Seen = now
@@ -131,21 +180,32 @@ func withSeen(doc []byte, set map[string][]byte, now time.Time) (map[string][]by
 		out[k] = v
 	}
 	out[OwnerMember] = ownerJSON(o)
-	return out, nil
+	return out
 }
 
-// Touch returns doc with its owner's Seen moved to now, and whether doc
-// changed: a record without an owner needs only its expiry moved, which
-// a store does without rewriting the document.
-func Touch(doc []byte, now time.Time) (out []byte, changed bool, err error) {
-	set, err := withSeen(doc, nil, now)
-	if err != nil || len(set) == 0 {
-		return doc, false, err
+// Touch returns doc with its owner's Seen moved to now, whether doc
+// changed (a record without an owner needs only its expiry moved, which a
+// store does without rewriting the document), and the record's new
+// expiry: as Express's touch computes it, now plus the maxAge of the
+// record's cookie member as stored now, or expiry for a record without
+// one. Like connect-redis's and connect-pg-simple's touch, it leaves the
+// cookie member's expires as it was.
+func Touch(doc []byte, now, expiry time.Time) (out []byte, changed bool, newExpiry time.Time, err error) {
+	rec, err := Decode(doc)
+	if err != nil {
+		return nil, false, time.Time{}, err
+	}
+	if c, ok := maxAgeCookie(rec); ok {
+		expiry = c.Touch(now).Expires
+	}
+	set := withSeen(rec, nil, now)
+	if len(set) == 0 {
+		return doc, false, expiry, nil
 	}
 	if out, err = expressjson.PatchMembers(doc, set, nil); err != nil {
-		return nil, false, bad(err)
+		return nil, false, time.Time{}, bad(err)
 	}
-	return out, true, nil
+	return out, true, expiry, nil
 }
 
 // Pop removes the value name from doc and returns the new document and
@@ -160,6 +220,8 @@ func Pop(doc []byte, name string, now time.Time) (out, value []byte, found bool,
 	if !found {
 		return doc, nil, false, nil
 	}
-	out, err = Patch(doc, core.Patch{Delete: []string{name}}, now)
-	return out, value, err == nil, err
+	if out, err = expressjson.PatchMembers(doc, withSeen(rec, nil, now), []string{name}); err != nil {
+		return nil, nil, false, bad(err)
+	}
+	return out, value, true, nil
 }

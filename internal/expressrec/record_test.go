@@ -2,6 +2,7 @@ package expressrec_test
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -53,16 +54,36 @@ func TestPatchTouchPop(t *testing.T) {
 		op   func([]byte) ([]byte, error)
 		want func(t *testing.T, out []byte)
 	}{
-		{"patch keeps Node's bytes", nodeDoc, func(d []byte) ([]byte, error) {
-			return expressrec.Patch(d, core.Patch{Set: map[string][]byte{"k": []byte("1")}}, now)
+		{"patch keeps Node's bytes and refreshes the cookie as Express's save", nodeDoc, func(d []byte) ([]byte, error) {
+			out, exp, err := expressrec.Patch(d, core.Patch{Set: map[string][]byte{"k": []byte("1")}, Expiry: now.Add(time.Minute)}, now)
+			if want := now.Add(2 * time.Hour); !exp.Equal(want) {
+				return nil, fmt.Errorf("expiry = %v; want %v, now plus the record's maxAge", exp, want)
+			}
+			return out, err
 		}, func(t *testing.T, out []byte) {
-			want := `{"cookie":{"originalMaxAge":7200000,"expires":"2021-01-15T11:11:02.164Z","httpOnly":true,"path":"/"},"passport":{"user":"106"},"big" : 12345678901234567890,"k":1}`
+			want := `{"cookie":{"originalMaxAge":7200000,"expires":"1970-01-01T02:01:39.000Z","httpOnly":true,"path":"/"},"passport":{"user":"106"},"big" : 12345678901234567890,"k":1}`
 			if string(out) != want {
 				t.Errorf("Patch = %s; want %s", out, want)
 			}
 		}},
+		{"patch setting the cookie keeps it", nodeDoc, func(d []byte) ([]byte, error) {
+			ck := `{"originalMaxAge":60000,"expires":"1970-01-01T00:02:39.000Z","path":"/"}`
+			out, exp, err := expressrec.Patch(d, core.Patch{Set: map[string][]byte{"cookie": []byte(ck)}, Expiry: now.Add(time.Hour)}, now)
+			if want := now.Add(time.Minute); !exp.Equal(want) {
+				return nil, fmt.Errorf("expiry = %v; want %v, the set cookie's expires", exp, want)
+			}
+			return out, err
+		}, func(t *testing.T, out []byte) {
+			if !strings.HasPrefix(string(out), `{"cookie":{"originalMaxAge":60000,`) {
+				t.Errorf("Patch = %s; want the cookie set", out)
+			}
+		}},
 		{"patch moves Seen", string(owned), func(d []byte) ([]byte, error) {
-			return expressrec.Patch(d, core.Patch{Delete: []string{"a"}}, now)
+			out, exp, err := expressrec.Patch(d, core.Patch{Delete: []string{"a"}, Expiry: now.Add(time.Hour)}, now)
+			if !exp.Equal(now.Add(time.Hour)) {
+				return nil, fmt.Errorf("expiry without a cookie member = %v; want the patch's", exp)
+			}
+			return out, err
 		}, func(t *testing.T, out []byte) {
 			rec, _ := expressrec.Decode(out)
 			if !rec.Owner.Seen.Equal(now) || rec.Values["a"] != nil {
@@ -70,9 +91,12 @@ func TestPatchTouchPop(t *testing.T) {
 			}
 		}},
 		{"touch of an unowned record changes nothing", nodeDoc, func(d []byte) ([]byte, error) {
-			out, changed, err := expressrec.Touch(d, now)
+			out, changed, exp, err := expressrec.Touch(d, now, now.Add(time.Minute))
 			if changed {
 				return nil, errors.New("changed = true")
+			}
+			if want := now.Add(2 * time.Hour); !exp.Equal(want) {
+				return nil, fmt.Errorf("expiry = %v; want %v, now plus the record's maxAge", exp, want)
 			}
 			return out, err
 		}, func(t *testing.T, out []byte) {
@@ -108,7 +132,7 @@ func TestRefusesTheOwnerMemberAsAValue(t *testing.T) {
 	if !errors.Is(err, core.ErrBadRecord) {
 		t.Errorf("Encode = %v; want ErrBadRecord", err)
 	}
-	if _, err := expressrec.Patch([]byte(`{}`), core.Patch{Set: map[string][]byte{expressrec.OwnerMember: []byte("1")}}, time.Now()); !errors.Is(err, core.ErrBadRecord) {
+	if _, _, err := expressrec.Patch([]byte(`{}`), core.Patch{Set: map[string][]byte{expressrec.OwnerMember: []byte("1")}}, time.Now()); !errors.Is(err, core.ErrBadRecord) {
 		t.Errorf("Patch = %v; want ErrBadRecord", err)
 	}
 	if _, err := expressrec.Decode([]byte(`{"sessionkitOwner":5}`)); !errors.Is(err, core.ErrBadRecord) {

@@ -2,8 +2,12 @@ package integration_test
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -63,7 +67,7 @@ func pgExpressStore(t *testing.T, cfg expresstest.Config) core.Store {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := pgstore.NewExpress(pool, pgstore.ExpressOptions{Schema: cfg.Schema, Table: cfg.Table})
+	s, err := pgstore.NewExpress(pool, pgstore.ExpressOptions{Schema: cfg.Schema, Table: cfg.Table, CreateTable: true})
 	if err != nil {
 		pool.Close()
 		t.Fatal(err)
@@ -228,6 +232,20 @@ func TestExpressInterop(t *testing.T) {
 			if !strings.Contains(string(sess), `"cart":{"items":[1,2],"empty":[],"o":{}}`) {
 				x.t.Errorf("stored record %s; want Go's value byte for byte", redactID(sess))
 			}
+		}},
+		{"Go writes refresh the cookie member Node holds", func(x *interop) {
+			goURL := x.goApp(core.Config{})
+			x.want(x.node.URL, "POST", "/login", url.Values{"user": {"106"}}.Encode(), 200, "")
+			id := x.br.sessionID(x.node.URL, x.cfg.Secrets[0])
+			time.Sleep(1500 * time.Millisecond) // so a cookie left as Node wrote it is told apart
+			before := time.Now()
+			x.want(goURL, "PUT", "/kv/k", `1`, 204, "")
+			sess, expire, _ := x.record(x.t, x.node, id)
+			expires := checkExpressRecord(x.t, sess, interopMaxAge, before)
+			if expire.Sub(expires).Abs() > time.Second {
+				x.t.Errorf("store expiry %v; want the cookie's expires %v", expire, expires)
+			}
+			x.want(x.node.URL, "GET", "/me", "", 200, `{"user":"106"}`)
 		}},
 		{"Node sets a key, Go sees it byte for byte", func(x *interop) {
 			goURL := x.goApp(core.Config{})
@@ -472,4 +490,67 @@ func (b *browser) sessionID(base, secret string) string {
 		b.t.Fatalf("connect.sid: %v", err)
 	}
 	return id
+}
+
+// TestExpressGoWriteKeepsNodeCookieChange: a Node save that changes the
+// session's cookie (a 30-day "remember me" maxAge) between a Go
+// request's load and its write survives that write: the store refreshes
+// the cookie member it holds inside its compare-and-set, not Go's stale
+// copy, and the record's expiry follows the 30 days.
+func TestExpressGoWriteKeepsNodeCookieChange(t *testing.T) {
+	t.Parallel()
+	month := 30 * 24 * time.Hour
+	for _, b := range interopBackends {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			cfg, _ := b.open(t)
+			store := b.express(t, cfg)
+			id := "node-session-" + randomHex(t)
+			nodeSave := func(maxAge time.Duration) {
+				t.Helper()
+				exp := time.Now().Add(maxAge)
+				cookie := fmt.Sprintf(`{"originalMaxAge":%d,"expires":%q,"httpOnly":true,"path":"/"}`, maxAge.Milliseconds(), exp.UTC().Format("2006-01-02T15:04:05.000Z"))
+				if err := store.Save(context.Background(), id, core.Record{Values: map[string][]byte{"cookie": []byte(cookie), "user": []byte(`"ann"`)}, Expiry: exp}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			nodeSave(time.Hour)
+			m, err := core.New(core.Config{Lifetime: time.Hour, Logger: slog.New(slog.DiscardHandler),
+				Express: core.Express{Mode: core.ExpressShare, Secrets: [][]byte{[]byte(expresstest.DefaultSecret)}, Store: store}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer m.Close()
+			h := m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				s := core.FromRequest(r)
+				if core.Key[string]("user").Get(s) != "ann" {
+					t.Error("Go did not load Node's session")
+				}
+				nodeSave(month) // Node's "remember me", after Go's load
+				core.Key[int]("k").Set(s, 1)
+			}))
+			req := httptest.NewRequest("GET", "/", nil)
+			req.AddCookie(&http.Cookie{Name: "connect.sid", Value: signedExpressCookie(id, expresstest.DefaultSecret)})
+			h.ServeHTTP(httptest.NewRecorder(), req)
+			rec, found, err := store.Load(context.Background(), id)
+			if err != nil || !found {
+				t.Fatalf("Load = %v, %v", found, err)
+			}
+			if !strings.Contains(string(rec.Values["cookie"]), `"originalMaxAge":2592000000`) || string(rec.Values["k"]) != "1" {
+				t.Errorf("after the Go write: cookie %s, k %s; want Node's 30-day maxAge kept and k=1", rec.Values["cookie"], rec.Values["k"])
+			}
+			if d := time.Until(rec.Expiry); d < month-time.Minute {
+				t.Errorf("record expires in %v; want about 30 days, Node's maxAge", d)
+			}
+			store.Delete(context.Background(), id)
+		})
+	}
+}
+
+// signedExpressCookie is the connect.sid value express-session sets for
+// id under secret.
+func signedExpressCookie(id, secret string) string {
+	m := hmac.New(sha256.New, []byte(secret))
+	m.Write([]byte(id))
+	return url.QueryEscape("s:" + id + "." + base64.RawStdEncoding.EncodeToString(m.Sum(nil)))
 }

@@ -247,11 +247,12 @@
 // Express saves a session by overwriting the whole object, and that cannot
 // change. So Patch, Touch and Pop compare and set: they read sess, compute
 // the new text, and write it with one UPDATE that matches only while sess
-// still holds the text read. When another writer got there first they read
-// again and apply their change to what it wrote, after a random pause of
-// a few milliseconds, at most 64 times, and then fail with an error saying
-// the session is under write contention. Go thus never loses an Express
-// write, nor another Go write. An Express write can still lose a Go write:
+// still holds the text read. When another writer got there first, they
+// do it again under the row's lock (SELECT … FOR UPDATE and the UPDATE,
+// in one transaction), which every other writer, Express's upserts
+// included, waits for: at most two attempts, so one hot session under
+// many concurrent requests costs waiting, never a failure. Go thus never
+// loses an Express write, nor another Go write. An Express write can still lose a Go write:
 // an Express save of a request that loaded the session before the Go write
 // committed overwrites it, since Express saves the object as it loaded it
 // (with express-session's resave: false, only requests that changed the
@@ -263,8 +264,8 @@
 //     CONFLICT), or one DELETE for an expiry already past; Delete one
 //     DELETE.
 //   - core.Patcher, core.Toucher and core.Popper: one SELECT and one UPDATE,
-//     which carries the text read as well as the new one, and both again
-//     for each retry. Touch of a session without an owner
+//     which carries the text read as well as the new one; after a lost
+//     race, a transaction of a locking SELECT and the UPDATE. Touch of a session without an owner
 //     writes only expire, still matching sess, so a concurrent binding is
 //     not missed; Pop of a value that is not there is the SELECT alone.
 //   - core.Iterator: Range reads pages of 100 live rows in sid order, one

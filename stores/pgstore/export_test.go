@@ -21,13 +21,6 @@ func (s *Store) SetLockTimeout(d time.Duration) { s.lockTimeout = d }
 // LockID is the advisory lock key CreateTable takes.
 func (s *Store) LockID() int64 { return s.lockID() }
 
-// CASAttempts bounds an ExpressStore's compare-and-set attempts.
-const CASAttempts = casAttempts
-
-// ErrContention is the error an ExpressStore call returns after
-// CASAttempts failed attempts.
-var ErrContention = errContention
-
 // SetBeforeCAS makes s call fn between the read and the write of each
 // compare-and-set attempt, so a test can change the row in between.
 func (s *ExpressStore) SetBeforeCAS(fn func()) { s.beforeCAS = fn }

@@ -4,94 +4,89 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"math/rand/v2"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/sessionkit/sessionkit/core"
 	"github.com/sessionkit/sessionkit/internal/expressrec"
 )
 
-// casAttempts bounds the compare-and-set attempts of one Patch, Touch or
-// Pop. Each failed attempt means another write to the session committed
-// in between, so reaching it takes 64 writes during one call.
-const casAttempts = 64
-
-// errContention is what a call returns after casAttempts attempts, each
-// beaten by another writer.
-var errContention = errors.New("the session is under write contention: every compare-and-set attempt found it changed by another writer")
-
-// edit computes the sess text to write from the one stored. write false
-// means there is nothing to write; a result equal to doc writes only the
+// edit computes the sess text to write from the one stored, and the
+// row's new expiry (an expireArg, or nil to keep it). write false means
+// there is nothing to write; a result equal to doc writes only the
 // expiry.
-type edit func(doc []byte) (next []byte, write bool, err error)
+type edit func(doc []byte) (next []byte, expire any, write bool, err error)
 
-// update applies fn to the live row sid by compare-and-set, with expire
-// (an expireArg, or nil to keep it) as the row's new expiry: it reads the
-// row, computes the new text, and writes it with one UPDATE that matches
-// only if sess still holds the text read. When the UPDATE matches nothing
-// it reads again: a row gone or expired means found is false; a row
-// changed by another writer is edited again, after a short random pause
-// that spreads out writers colliding on one session. found is false, and
-// nothing is written, when the row is absent or expired.
+// update applies fn to the live row sid: first optimistically, reading
+// the row and writing with one UPDATE that matches only while sess still
+// holds the text read; if another writer got there in between, then
+// under the row's lock (SELECT … FOR UPDATE, and the same UPDATE, in one
+// transaction), which other writers, Express's upserts included, wait
+// for. So a call makes at most two attempts and never fails for
+// contention, however many requests write one session at once. found is
+// false, and nothing is written, when the row is absent or expired.
 //
-// Nothing another writer commits is lost: the write succeeds only on the
-// text fn saw, so every change committed before it is in what fn edited.
-func (s *ExpressStore) update(ctx context.Context, sid string, expire any, fn edit) (found bool, err error) {
-	for attempt := range casAttempts {
-		if attempt > 0 {
-			if err := pause(ctx, attempt); err != nil {
-				return false, err
-			}
-		}
-		sess, _, found, err := s.read(ctx, sid)
-		if err != nil || !found {
-			return false, err
-		}
-		text, write, err := applyEdit(sess, fn)
-		if err != nil || !write {
-			return true, err
-		}
-		if s.beforeCAS != nil {
-			s.beforeCAS()
-		}
-		tag, err := s.pool.Exec(ctx, s.q.cas, sid, sess, text, expire)
-		if err != nil {
-			return false, err
-		}
-		if tag.RowsAffected() == 1 {
-			return true, nil
-		}
+// Nothing another writer commits is lost: each write applies fn to the
+// text it replaces.
+func (s *ExpressStore) update(ctx context.Context, sid string, fn edit) (found bool, err error) {
+	sess, _, found, err := s.read(ctx, sid)
+	if err != nil || !found {
+		return false, err
 	}
-	return false, errContention
+	text, expire, write, err := applyEdit(sess, fn)
+	if err != nil || !write {
+		return true, err
+	}
+	if s.beforeCAS != nil {
+		s.beforeCAS()
+	}
+	tag, err := s.pool.Exec(ctx, s.q.cas, sid, sess, text, expire)
+	if err != nil || tag.RowsAffected() == 1 {
+		return err == nil, err
+	}
+	return s.updateLocked(ctx, sid, fn)
+}
+
+// updateLocked applies fn to the live row sid while holding its lock.
+func (s *ExpressStore) updateLocked(ctx context.Context, sid string, fn edit) (found bool, err error) {
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return false, err
+	}
+	defer tx.Rollback(ctx) //nolint:errcheck // a no-op after Commit
+	var sess string
+	err = tx.QueryRow(ctx, s.q.lock, sid).Scan(&sess)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	text, expire, write, err := applyEdit(sess, fn)
+	if err != nil || !write {
+		return true, err
+	}
+	if _, err := tx.Exec(ctx, s.q.cas, sid, sess, text, expire); err != nil {
+		return false, err
+	}
+	return true, tx.Commit(ctx)
 }
 
 // applyEdit applies fn to the document the row's sess text holds, and
 // returns the sess text to write: nil, for NULL, when fn left the document
 // as it was, so that only the expiry is written.
-func applyEdit(sess string, fn edit) (text any, write bool, err error) {
+func applyEdit(sess string, fn edit) (text, expire any, write bool, err error) {
 	doc, err := unpack([]byte(sess))
 	if err != nil {
-		return nil, false, err
+		return nil, nil, false, err
 	}
-	next, write, err := fn(doc)
+	next, expire, write, err := fn(doc)
 	if err != nil || !write || bytes.Equal(next, doc) {
-		return nil, write, err
+		return nil, expire, write, err
 	}
 	text, err = sessText(next)
-	return text, true, err
-}
-
-// pause waits a random time of up to attempt milliseconds, at most 8, or
-// until ctx is done.
-func pause(ctx context.Context, attempt int) error {
-	t := time.NewTimer(rand.N(time.Duration(min(attempt, 8)) * time.Millisecond))
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
+	return text, expire, true, err
 }
 
 // Patch implements core.Patcher by compare-and-set (see the package
@@ -102,9 +97,9 @@ func pause(ctx context.Context, attempt int) error {
 // expired.
 func (s *ExpressStore) Patch(ctx context.Context, sid string, p core.Patch) (bool, error) {
 	now := time.Now()
-	found, err := s.update(ctx, sid, expireArg(p.Expiry), func(doc []byte) ([]byte, bool, error) {
-		next, err := expressrec.Patch(doc, p, now)
-		return next, true, err
+	found, err := s.update(ctx, sid, func(doc []byte) ([]byte, any, bool, error) {
+		next, expiry, err := expressrec.Patch(doc, p, now)
+		return next, expireArg(expiry), true, err
 	})
 	if err != nil {
 		return false, expressErr("patch", err)
@@ -123,9 +118,9 @@ func (s *ExpressStore) Patch(ctx context.Context, sid string, p core.Patch) (boo
 // and set that owner's Seen too.
 func (s *ExpressStore) Touch(ctx context.Context, sid string, expiry time.Time) (bool, error) {
 	now := time.Now()
-	found, err := s.update(ctx, sid, expireArg(expiry), func(doc []byte) ([]byte, bool, error) {
-		next, _, err := expressrec.Touch(doc, now)
-		return next, true, err
+	found, err := s.update(ctx, sid, func(doc []byte) ([]byte, any, bool, error) {
+		next, _, expiry, err := expressrec.Touch(doc, now, expiry)
+		return next, expireArg(expiry), true, err
 	})
 	if err != nil {
 		return false, expressErr("touch", err)
@@ -146,9 +141,9 @@ func (s *ExpressStore) Pop(ctx context.Context, sid, name string) ([]byte, bool,
 		value []byte
 		has   bool
 	)
-	found, err := s.update(ctx, sid, nil, func(doc []byte) (next []byte, write bool, err error) {
+	found, err := s.update(ctx, sid, func(doc []byte) (next []byte, expire any, write bool, err error) {
 		next, value, has, err = expressrec.Pop(doc, name, now)
-		return next, has, err
+		return next, nil, has, err
 	})
 	if err != nil {
 		return nil, false, expressErr("pop", err)

@@ -16,9 +16,9 @@ package pgstore
 // applies a json operator to it: those would parse it, and fail on the
 // \u0000 escapes a json column otherwise holds.
 type expressQueries struct {
-	load, save, delete, cas string
-	first, next, count      string
-	cleanup                 string
+	load, save, delete, cas, lock string
+	first, next, count            string
+	cleanup                       string
 }
 
 // expressExpiry reads expire as Unix microseconds, NULL for infinity.
@@ -39,6 +39,7 @@ func newExpressQueries(t string) expressQueries {
 		// it. A kept sess is not rewritten, nor re-stored out of line.
 		cas: `UPDATE ` + t + ` SET sess = COALESCE($3::text::json, sess), expire = COALESCE(` + expressExpire("$4") + `, expire)
 			WHERE sid = $1 AND sess::text = $2::text AND expire > now()`,
+		lock: `SELECT sess::text FROM ` + t + ` WHERE sid = $1 AND expire > now() FOR UPDATE`,
 		first: `SELECT sid, sess::text, ` + expressExpiry + ` FROM ` + t + ` WHERE expire > now()
 			ORDER BY sid LIMIT $1`,
 		next: `SELECT sid, sess::text, ` + expressExpiry + ` FROM ` + t + ` WHERE expire > now() AND sid > $2

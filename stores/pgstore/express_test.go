@@ -117,6 +117,9 @@ func TestExpressReadsNodeRowsExactly(t *testing.T) {
 		t.Errorf("Load: Owner = %+v; want none", rec.Owner)
 	}
 
+	// A patch refreshes the cookie member as Express's save does, now
+	// plus its own maxAge (2h), which is the row's expire too, whatever
+	// expiry the patch gives; every other member keeps its bytes.
 	later := time.Now().Add(3 * time.Hour).Truncate(time.Millisecond)
 	found, err = s.Patch(ctxT(t), sid, core.Patch{Set: map[string][]byte{"passport": []byte(`{"user":"107"}`)}, Delete: []string{"esc"}, Expiry: later})
 	if err != nil || !found {
@@ -127,20 +130,26 @@ func TestExpressReadsNodeRowsExactly(t *testing.T) {
 	if err != nil {
 		t.Fatalf("sess after Patch %q: %v", row.sess, err)
 	}
+	c, err := expressjson.ParseCookie(got["cookie"])
+	if err != nil || c.OriginalMaxAge == nil || *c.OriginalMaxAge != 7200000 || time.Until(c.Expires) < 2*time.Hour-time.Second {
+		t.Errorf("cookie after Patch = %s, %v; want maxAge 7200000 and expires now + 2h", got["cookie"], err)
+	}
 	want["passport"] = []byte(`{"user":"107"}`)
+	want["cookie"] = got["cookie"]
 	delete(want, "esc")
 	checkMembers(t, "sess after Patch", got, want)
-	if !row.expire.Equal(later) {
-		t.Errorf("expire after Patch = %v; want %v", row.expire, later)
+	if !row.expire.Equal(c.Expires) {
+		t.Errorf("expire after Patch = %v; want the cookie's expires %v", row.expire, c.Expires)
 	}
 
-	// A touch of an unowned record moves expire only.
+	// A touch of an unowned record moves expire only, to now plus the
+	// record's maxAge, as Express's touch does.
 	before := row.sess
 	if found, err := s.Touch(ctxT(t), sid, later.Add(time.Hour)); err != nil || !found {
 		t.Fatalf("Touch = %v, %v; want true, nil", found, err)
 	}
-	if row, _ := readRow(t, pool, table, sid); row.sess != before || !row.expire.Equal(later.Add(time.Hour)) {
-		t.Errorf("row after Touch = %q, %v; want %q unchanged, %v", row.sess, row.expire, before, later.Add(time.Hour))
+	if row, _ := readRow(t, pool, table, sid); row.sess != before || time.Until(row.expire) < 2*time.Hour-time.Second || time.Until(row.expire) > 2*time.Hour {
+		t.Errorf("row after Touch = %q, expire in %v; want %q unchanged, expire in 2h", row.sess, time.Until(row.expire), before)
 	}
 
 	v, found, err := s.Pop(ctxT(t), sid, "big")

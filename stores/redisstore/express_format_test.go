@@ -73,6 +73,24 @@ func checkMembers(t *testing.T, op, doc string, want map[string]string) {
 	}
 }
 
+// checkRefreshedCookie checks a cookie member a Go write refreshed as
+// Express's save does: connectRedisDoc's cookie with expires now plus
+// its maxAge.
+func checkRefreshedCookie(t *testing.T, op string, raw []byte, maxAge time.Duration) {
+	t.Helper()
+	c, err := expressjson.ParseCookie(raw)
+	if err != nil || c.OriginalMaxAge == nil || *c.OriginalMaxAge != maxAge.Milliseconds() {
+		t.Fatalf("%s: cookie member %s (%v); want maxAge %v kept", op, raw, err, maxAge)
+	}
+	if d := time.Until(c.Expires) - maxAge; d > 0 || d < -storetest.Tolerance {
+		t.Errorf("%s: cookie expires in %v; want now plus its maxAge, %v", op, time.Until(c.Expires), maxAge)
+	}
+	want := strings.Replace(connectRedisValues["cookie"], `"2021-01-15T11:11:02.164Z"`, `"`+c.Expires.UTC().Format("2006-01-02T15:04:05.000Z")+`"`, 1)
+	if string(raw) != want {
+		t.Errorf("%s: cookie member = %s; want Node's with only expires moved: %s", op, raw, want)
+	}
+}
+
 func checkTTL(t *testing.T, op string, got, want time.Duration) {
 	t.Helper()
 	if got > want || got < want-storetest.Tolerance {
@@ -121,9 +139,15 @@ func TestExpressReadsAndPatchesConnectRedisRecords(t *testing.T) {
 	}
 	doc, ttl := rawDoc(t, client, prefix+key)
 	want := map[string]string{"views": `3`, "big": `98765432109876543210`}
-	for _, name := range []string{"cookie", "passport", "msg"} {
+	for _, name := range []string{"passport", "msg"} {
 		want[name] = connectRedisValues[name]
 	}
+	vals, err := expressjson.Members([]byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkRefreshedCookie(t, "after Patch", vals["cookie"], 2*time.Hour)
+	want["cookie"] = string(vals["cookie"])
 	checkMembers(t, "after Patch", doc, want)
 	if strings.Contains(doc, `"spaced"`) {
 		t.Errorf("after Patch: document %s still has the deleted member", doc)
@@ -131,11 +155,15 @@ func TestExpressReadsAndPatchesConnectRedisRecords(t *testing.T) {
 	if strings.Contains(doc, expressrec.OwnerMember) {
 		t.Errorf("after Patch: document %s gained an owner member; the record is unowned", doc)
 	}
-	checkTTL(t, "after Patch", ttl, time.Hour)
+	// Express's save sets the expiry from the record's own maxAge, 2h,
+	// not from the patch's.
+	checkTTL(t, "after Patch", ttl, 2*time.Hour)
 }
 
 // TestExpressTouchOfUnownedRecordOnlyMovesTTL: Touch leaves an unowned
-// document as Express wrote it and sets the TTL to the exact expiry.
+// document as Express wrote it and sets the TTL as Express's touch does,
+// to now plus the record's own maxAge (2h), whatever expiry it is given;
+// a record without a cookie member takes the given expiry, exactly.
 func TestExpressTouchOfUnownedRecordOnlyMovesTTL(t *testing.T) {
 	t.Parallel()
 	client := sharedClient(t)
@@ -149,7 +177,14 @@ func TestExpressTouchOfUnownedRecordOnlyMovesTTL(t *testing.T) {
 	if doc != connectRedisDoc {
 		t.Errorf("document after Touch = %s; want it untouched: %s", doc, connectRedisDoc)
 	}
-	checkTTL(t, "after Touch", ttl, 90*time.Minute+250*time.Millisecond)
+	checkTTL(t, "after Touch", ttl, 2*time.Hour)
+
+	bare := expressSet(t, client, prefix, `{"a":1}`, time.Minute)
+	if found, err := s.Touch(ctx, bare, time.Now().Add(90*time.Minute+250*time.Millisecond)); err != nil || !found {
+		t.Fatalf("Touch = %v, %v; want true, nil", found, err)
+	}
+	_, ttl = rawDoc(t, client, prefix+bare)
+	checkTTL(t, "after Touch of a record without a cookie", ttl, 90*time.Minute+250*time.Millisecond)
 }
 
 // TestExpressExpiryIsExact: Go writes the expiry it is given to the

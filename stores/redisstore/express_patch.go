@@ -27,8 +27,8 @@ func (s *ExpressStore) Patch(ctx context.Context, key string, p core.Patch) (boo
 		return false, nil
 	}
 	found, err := s.cas(ctx, key, func(doc []byte) (casWrite, error) {
-		out, err := expressrec.Patch(doc, p, time.Now())
-		return casWrite{found: true, doc: out, expiry: p.Expiry}, err
+		out, expiry, err := expressrec.Patch(doc, p, time.Now())
+		return casWrite{found: true, doc: out, expiry: expiry}, err
 	})
 	if err != nil {
 		return false, fmt.Errorf("redisstore: express: patch: %w", err)
@@ -53,8 +53,8 @@ func (s *ExpressStore) Touch(ctx context.Context, key string, expiry time.Time) 
 		return false, nil
 	}
 	found, err := s.cas(ctx, key, func(doc []byte) (casWrite, error) {
-		out, changed, err := expressrec.Touch(doc, time.Now())
-		w := casWrite{found: true, expiry: expiry}
+		out, changed, next, err := expressrec.Touch(doc, time.Now(), expiry)
+		w := casWrite{found: true, expiry: next}
 		if changed {
 			w.doc = out
 		}

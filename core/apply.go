@@ -26,6 +26,9 @@ func (s *Session) commit(ctx context.Context, now time.Time, d detachment) error
 	if s.st.phase == abandoned {
 		return nil
 	}
+	if s.m.cfg.sharing() {
+		s.readLifetime(ctx, d)
+	}
 	var err error
 	if s.st.needsID(&s.m.cfg) {
 		err = s.ensureID()
@@ -44,9 +47,6 @@ func (s *Session) commit(ctx context.Context, now time.Time, d detachment) error
 func (s *Session) carryOut(ctx context.Context, now time.Time, d detachment) error {
 	pctx, inPhase := ctx, false
 	for {
-		if s.m.cfg.sharing() {
-			s.readLifetime(ctx)
-		}
 		unread, touch := s.st.load == unloaded, s.st.touch
 		p := s.plan(now)
 		if !inPhase && p.touchesStore() {
@@ -230,9 +230,9 @@ func (s *Session) flushCookie(now time.Time) {
 	case cookieClear:
 		s.writeExpiredCookie()
 	}
-	if s.st.xmig.step == migrationDone {
+	if step := s.st.mig().step; step == migrationDone || step == migrationGone {
 		s.writeExpiredExpressCookie()
-		s.st.xmig = migration{}
+		s.st.x.mig = migration{}
 	}
 	s.st.cookie = cookieKeep
 }

@@ -14,7 +14,7 @@ func (s *Session) writeCookie(now time.Time) {
 	ck := s.m.cookieFor(s.req)
 	c := s.m.baseCookie(s.req, ck)
 	c.Value = v
-	persistent := !ck.SessionOnly
+	persistent := !ck.SessionOnly || s.st.loadedCookie() != nil // an Express cookie with a maxAge stays persistent
 	if p := s.st.ident.persist; p != persistDefault {
 		persistent = p == persistAlways
 	}

@@ -95,9 +95,24 @@ func (st *state) touchDue(cfg *Config, now time.Time) bool {
 	case touchForced:
 		return true
 	case touchThrottled, touchSkipped:
-		return cfg.touches() && now.Sub(st.ident.touched) >= cfg.TouchInterval
+		return cfg.touches() && now.Sub(st.ident.touched) >= st.touchInterval(cfg)
 	}
 	return false
+}
+
+// touchInterval is the throttle of the session's idle touches. In
+// ExpressShare it is at most half the session's own maxAge, which may be
+// far shorter than Config.Lifetime, and zero with Config.Rolling, whose
+// cookie promises the browser the session lives maxAge from each
+// response.
+func (st *state) touchInterval(cfg *Config) time.Duration {
+	if !cfg.sharing() {
+		return cfg.TouchInterval
+	}
+	if cfg.Rolling {
+		return 0
+	}
+	return min(cfg.TouchInterval, st.ident.lifetimeOr(cfg)/2)
 }
 
 // ended reports whether, and how, the session a token names has ended,

@@ -62,6 +62,7 @@ const (
 	migrationPending                  // values came from Express's record; not yet saved natively
 	migrationDone                     // saved natively: Express's record and cookie go
 	migrationDrop                     // Destroy on a pending move: Express's record and cookie go
+	migrationGone                     // the Express record is gone: its cookie goes
 )
 
 // migration is an ExpressMigrate session's move from Express's record
@@ -69,6 +70,38 @@ const (
 type migration struct {
 	step expressMigration
 	key  string
+}
+
+// expressState is a session's state in the Express modes.
+type expressState struct {
+	cookie *expressjson.Cookie // ExpressShare: the loaded record's cookie member
+	mig    migration           // ExpressMigrate: the move from an Express record
+}
+
+// xs returns the session's Express state, creating it.
+func (st *state) xs() *expressState {
+	if st.x == nil {
+		st.x = &expressState{}
+	}
+	return st.x
+}
+
+// mig returns the session's migration; the zero one outside
+// ExpressMigrate.
+func (st *state) mig() migration {
+	if st.x == nil {
+		return migration{}
+	}
+	return st.x.mig
+}
+
+// loadedCookie returns the cookie member of the loaded Express record, or
+// nil.
+func (st *state) loadedCookie() *expressjson.Cookie {
+	if st.x == nil {
+		return nil
+	}
+	return st.x.cookie
 }
 
 // takeCookie splits the cookie member off a loaded Express record
@@ -88,7 +121,7 @@ func (st *state) takeCookie(cfg *Config, rec *Record, now time.Time) (ok bool, e
 	vals := maps.Clone(rec.Values)
 	delete(vals, expressCookieMember)
 	rec.Values = vals
-	st.xcookie = &c
+	st.xs().cookie = &c
 	switch {
 	case c.OriginalMaxAge == nil:
 		st.ident.persist, st.ident.lifetime = persistNever, 0
@@ -108,10 +141,16 @@ func (st *state) takeCookie(cfg *Config, rec *Record, now time.Time) (ok bool, e
 // write its expiry or send its cookie (a forced touch, a re-signing, a
 // rolling cookie): only its record says its maxAge, which may be far from
 // Config.Lifetime, as for a "remember me" session made on the Node side.
-func (s *Session) readLifetime(ctx context.Context) {
+func (s *Session) readLifetime(ctx context.Context, d detachment) {
 	st := &s.st
-	if st.load == unloaded && (st.touch == touchForced || st.client == clientStale || s.m.cfg.Rolling) {
-		s.load(ctx)
+	if st.load != unloaded || !(st.touch == touchForced || st.client == clientStale || s.m.cfg.Rolling) {
+		return
+	}
+	if d == detached {
+		ctx = context.WithoutCancel(ctx)
+	}
+	if err := s.load(ctx); err != nil && st.touch == touchForced {
+		st.fault.record(err) // a failing explicit touch fails the request
 	}
 }
 
@@ -178,8 +217,8 @@ func (s *Session) dressExpress(p *plan, now time.Time) error {
 // and expires now plus that maxAge.
 func (s *Session) expressCookie(now time.Time) expressjson.Cookie {
 	var c expressjson.Cookie
-	if s.st.xcookie != nil {
-		c = s.st.xcookie.WithDefaults()
+	if lc := s.st.loadedCookie(); lc != nil {
+		c = lc.WithDefaults()
 	} else {
 		c = s.m.newExpressCookie(s.req)
 	}
@@ -187,7 +226,7 @@ func (s *Session) expressCookie(now time.Time) expressjson.Cookie {
 	// A loaded cookie keeps its maxAge, or its lack of one (persistNever),
 	// until RememberMe changes it; a new one follows Cookie.SessionOnly.
 	persist := s.st.ident.persist
-	if persist == persistAlways || persist == persistDefault && (s.st.xcookie != nil || !s.m.cfg.Cookie.SessionOnly) {
+	if persist == persistAlways || persist == persistDefault && (s.st.loadedCookie() != nil || !s.m.cfg.Cookie.SessionOnly) {
 		ms := s.st.ident.lifetimeOr(&s.m.cfg).Milliseconds()
 		c.OriginalMaxAge = &ms
 	}
@@ -243,7 +282,8 @@ func (m *Manager) findExpress(ctx context.Context, r *http.Request) (string, boo
 // under a new ID at the commit; gone, the session starts afresh.
 func (s *Session) fetchExpress(ctx context.Context) {
 	st := &s.st
-	rec, found, err := s.m.express.store.Load(ctx, st.xmig.key)
+	key := st.mig().key
+	rec, found, err := s.m.express.store.Load(ctx, key)
 	now := time.Now()
 	switch {
 	case err != nil:
@@ -251,7 +291,7 @@ func (s *Session) fetchExpress(ctx context.Context) {
 		return
 	case !found || (!rec.Expiry.IsZero() && !now.Before(rec.Expiry)):
 		st.startFresh(now)
-		st.xmig = migration{}
+		st.xs().mig = migration{step: migrationGone}
 		return
 	}
 	persist := persistDefault
@@ -260,9 +300,8 @@ func (s *Session) fetchExpress(ctx context.Context) {
 			persist = persistNever // a browser-session cookie stays one
 		}
 	}
-	key := st.xmig.key
 	st.startFresh(now)
-	st.xmig = migration{step: migrationPending, key: key}
+	st.xs().mig = migration{step: migrationPending, key: key}
 	st.ident.persist = persist
 	st.owner = rec.Owner
 	st.values, st.owned, st.size = make(map[string][]byte, len(rec.Values)), true, -1
@@ -326,17 +365,34 @@ func (m *Manager) linkExpress() error {
 // deleted now and its cookie cleared with the response's cookies.
 func (s *Session) settleMigration(ctx context.Context, p *plan, err error) {
 	st := &s.st
-	switch {
-	case st.xmig.step == migrationNone:
-		return
-	case st.xmig.step == migrationPending && p.op == opSave && err == nil:
-	case st.xmig.step == migrationDrop && err == nil:
+	switch mig := st.mig(); {
+	case mig.step == migrationPending && p.op == opSave && err == nil:
+	case mig.step == migrationDrop && err == nil:
 	default:
 		return
 	}
-	s.m.retireExpress(context.WithoutCancel(ctx), st.xmig.key)
-	st.xmig.step = migrationDone
+	s.m.retireExpress(context.WithoutCancel(ctx), st.x.mig.key)
+	st.x.mig.step = migrationDone
 	if st.phase == sealed {
-		st.xmig = migration{} // the cookie can no longer be cleared
+		st.x.mig = migration{} // the cookie can no longer be cleared
+	}
+}
+
+// dropExpress makes a Destroy in ExpressMigrate end the Express session
+// too: the one the session is moving from, or, for a session already
+// native, one the request still carries, so that logging out cannot leave
+// a live Express session behind a cookie the browser still holds.
+func (s *Session) dropExpress() {
+	if s.m.express.mode != ExpressMigrate {
+		return
+	}
+	st := &s.st
+	switch mig := st.mig(); {
+	case st.load == foreign || mig.step == migrationPending:
+		st.x.mig.step = migrationDrop
+	case mig.step == migrationNone:
+		if key, ok := s.m.findExpress(s.req.Context(), s.req); ok {
+			st.xs().mig = migration{step: migrationDrop, key: key}
+		}
 	}
 }

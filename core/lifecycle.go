@@ -107,7 +107,8 @@ func (m *Manager) begin(w http.ResponseWriter, r *http.Request, o bridge.Options
 		s.st.startFresh(now)
 		if m.express.mode == ExpressMigrate {
 			if key, ok := m.findExpress(r.Context(), r); ok {
-				s.st.load, s.st.xmig = foreign, migration{key: key}
+				s.st.load = foreign
+				s.st.xs().mig = migration{key: key}
 			}
 		}
 	}

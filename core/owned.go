@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -106,7 +107,11 @@ func (m *Manager) revokeAllBut(ctx context.Context, owner, keep string) (int, er
 }
 
 func (m *Manager) revoke(ctx context.Context, key string, why Reason) error {
-	if err := m.store.Delete(ctx, key); err != nil {
+	store := m.store
+	if k, ok := strings.CutPrefix(key, expressOwnedMark); ok {
+		store, key = m.express.store, k
+	}
+	if err := store.Delete(ctx, key); err != nil {
 		return fmt.Errorf("sessionkit: revoke session: %w", err)
 	}
 	m.pauses.resume(key)
@@ -117,17 +122,32 @@ func (m *Manager) revoke(ctx context.Context, key string, why Reason) error {
 }
 
 // ownedRecords returns owner's live records, through the store's
-// OwnerIndex or, failing that, a scan.
+// OwnerIndex or, failing that, a scan. In ExpressMigrate the owner's
+// sessions still in Express's store are among them, their keys marked
+// with expressOwnedMark, so that they are listed, counted against the
+// cap and revoked like the others.
 func (m *Manager) ownedRecords(ctx context.Context, owner string) ([]OwnedRecord, error) {
 	if err := checkOwnerID(owner); err != nil || owner == "" {
 		return nil, fmt.Errorf("%w: the owner ID is empty or invalid", ErrInvalidOwner)
 	}
 	recs, err := m.store.Owned(ctx, owner)
+	if err == nil && m.express.store != nil {
+		var old []OwnedRecord
+		old, err = m.express.store.Owned(ctx, owner)
+		for _, r := range old {
+			r.Key = expressOwnedMark + r.Key
+			recs = append(recs, r)
+		}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("sessionkit: list owner's sessions: %w", err)
 	}
 	return recs, nil
 }
+
+// expressOwnedMark prefixes the keys ownedRecords returns from Express's
+// store. No native store key holds a NUL.
+const expressOwnedMark = "\x00express\x00"
 
 // listing turns records into the list OwnerSessions returns, newest
 // first, marking the one stored under current.

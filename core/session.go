@@ -121,7 +121,9 @@ func (st *state) startFresh(now time.Time) {
 	st.key = ""
 	st.values, st.owned, st.size = nil, false, 0
 	st.owner = Owner{}
-	st.xcookie = nil
+	if st.x != nil {
+		st.x.cookie = nil
+	}
 	st.changes = changes{}
 	if st.cookie == cookieIssue {
 		st.cookie = cookieKeep
@@ -237,7 +239,7 @@ func (s *Session) ensureID() error {
 func (s *Session) IsNew() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.use() && s.st.load == fresh
+	return s.use() && s.st.load == fresh && s.st.mig().step != migrationPending
 }
 
 // Keys returns the session's keys, sorted; an empty, non-nil slice for an
@@ -321,9 +323,7 @@ func (s *Session) Destroy() {
 		// sent first cannot leave the live session behind.
 		st.retired = append(st.retired, s.m.candidateKeys(s.req, time.Now(), st.candidate+1)...)
 	}
-	if st.load == foreign || st.xmig.step == migrationPending {
-		st.xmig.step = migrationDrop // log out of the Express session too
-	}
+	s.dropExpress()
 	st.retire = retireFirst
 	// Nothing of the old session survives, a failed load included.
 	st.fault = fault{}
@@ -354,6 +354,13 @@ func (s *Session) Reload(ctx context.Context) error {
 	}
 	st.changes = changes{}
 	st.values, st.owned, st.size = nil, false, 0
+	if mig := st.mig(); st.load == foreign || mig.step == migrationPending {
+		// An Express session not moved yet: read it from Express's
+		// store again.
+		st.load, st.loadErr, st.fault = foreign, nil, fault{}
+		st.x.mig.step = migrationNone
+		return s.observe(ctx)
+	}
 	if st.load == fresh {
 		return nil // nothing stored to reload from
 	}

@@ -2,8 +2,6 @@ package core
 
 import (
 	"time"
-
-	"github.com/sessionkit/sessionkit/internal/expressjson"
 )
 
 // loadState says what the session knows of its stored record.
@@ -21,7 +19,7 @@ const (
 	// failed: the load failed; see state.loadErr.
 	failed
 	// foreign: ExpressMigrate, and the client holds a valid Express
-	// cookie and no native token; Express's record (state.xmig.key) is
+	// cookie and no native token; Express's record (the migration's key) is
 	// read on first use.
 	foreign
 )
@@ -215,8 +213,9 @@ type state struct {
 	candidate int // position of the client's token among the request's (see Manager.verify)
 	size      int // bytes of keys and values; -1 until measured
 
-	xcookie *expressjson.Cookie // ExpressShare: the loaded record's cookie member
-	xmig    migration           // ExpressMigrate: the move from an Express record
+	// x is the Express modes' state (see Express); nil until they need
+	// it, so native sessions carry one pointer for it.
+	x *expressState
 }
 
 // usage says whether the handler used the session, for the cache headers.

@@ -192,15 +192,20 @@
 //     Expiry. A document that is not a JSON object, or whose owner member
 //     is malformed, is an error wrapping core.ErrBadRecord, which never
 //     quotes the document.
-//   - Save: one round trip, SET with PX (or without a TTL for a zero
+//   - Save: one round trip, SET with PXAT (or without a TTL for a zero
 //     Expiry), replacing the whole document as Express does; an expiry
 //     already past DELetes the key instead. Delete: one DEL.
 //   - Patch: atomic per key, by compare-and-set (below). The new document
-//     is SET with PX the patch's expiry.
-//   - Touch: by compare-and-set. For an unowned record, PEXPIRE (PERSIST
+//     is SET with PXAT the record's new expiry, computed as Express's save
+//     computes it: its own cookie member (as stored now, so a concurrent
+//     Node change to it is kept) gets expires now plus its maxAge, which
+//     is the expiry; a record without a cookie member takes the patch's.
+//   - Touch: by compare-and-set, to now plus the record's own cookie
+//     maxAge (the touch's expiry for a record without one), as Express's
+//     touch. For an unowned record, PEXPIREAT (PERSIST
 //     for a zero expiry) in the transaction, and the document is not
 //     rewritten; for an owned one, the document is rewritten with
-//     Owner.Seen moved, SET with PX.
+//     Owner.Seen moved, SET with PXAT.
 //   - Pop: atomic, by compare-and-set: the document without the member is
 //     SET with KEEPTTL, so the expiry does not move, and of concurrent
 //     pops of one value exactly one gets it.
@@ -217,8 +222,8 @@
 //
 // Every operation touches one key, so ExpressStore works unchanged on a
 // standalone Redis (or Sentinel), a Cluster and a Ring, and honours its
-// context's deadline as Store does (see "Deadlines"). It needs Redis 6.0
-// or later (KEEPTTL, SCAN TYPE).
+// context's deadline as Store does (see "Deadlines"). It needs Redis 6.2
+// or later (SET PXAT and KEEPTTL, SCAN TYPE).
 //
 // Compare-and-set: Patch, Touch and Pop WATCH the key, GET the document,
 // decide the write, and send it in MULTI/EXEC, which Redis refuses if any
@@ -243,13 +248,15 @@
 // TTL to its own cookie's expiry.
 //
 // Expiry precision: Go writes the exact expiry it is given, to the
-// millisecond (PX, rounded up to the next millisecond), where
+// millisecond (PXAT, rounded up to the next millisecond), where
 // connect-redis rounds the TTL up to the second, so a record Express
 // writes lives up to a second longer than its cookie. A browser drops a
 // cookie at its Expires, which has one-second precision (rounded down),
 // so an exact expiry keeps the record at least as long as the browser
 // sends the cookie, and Express, reading a record Go wrote, never finds
-// it expired while its cookie is valid. TTLs are relative, as
-// connect-redis writes them, so the clocks of Redis and the application
-// need not agree; a loaded Expiry is exact to within one round trip.
+// it expired while its cookie is valid. Go's expiries are absolute
+// (PXAT, PEXPIREAT), as Store writes them, so a slow round trip does not
+// lengthen them; Redis's clock and the application's must agree, as for
+// Store. connect-redis's TTLs are relative. A loaded Expiry is exact to
+// within one round trip.
 package redisstore

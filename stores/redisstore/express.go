@@ -2,6 +2,7 @@ package redisstore
 
 import (
 	"cmp"
+	"context"
 	"log/slog"
 	"time"
 
@@ -46,8 +47,8 @@ type ExpressOptions struct {
 // manager passes, the raw Express session ID in express-session mode,
 // holding the session object's JSON, with the key's TTL as its expiry.
 // Every operation touches that one key, so ExpressStore works unchanged
-// on a standalone Redis, a Cluster and a Ring. It needs Redis 6.0 or
-// later (SET KEEPTTL, SCAN TYPE), uses no Lua, and is safe for
+// on a standalone Redis, a Cluster and a Ring. It needs Redis 6.2 or
+// later (SET PXAT and KEEPTTL, SCAN TYPE), uses no Lua, and is safe for
 // concurrent use.
 type ExpressStore struct {
 	// base holds the client and prefix, and lends its key and node
@@ -83,17 +84,28 @@ func NewExpress(client redis.UniversalClient, opts ExpressOptions) (*ExpressStor
 // and does not own the client, which the caller closes.
 func (s *ExpressStore) Close() error { return nil }
 
-// ttlFor returns the TTL that ends a record at expiry, in whole
-// milliseconds rounded up so that it is never shorter than asked, and
-// false when expiry has passed by now. A zero expiry returns 0, true: no
-// TTL.
-func ttlFor(expiry, now time.Time) (time.Duration, bool) {
+// live reports whether a record ending at expiry (zero: never) is still
+// to be written at now.
+func live(expiry, now time.Time) bool { return expiry.IsZero() || expiry.After(now) }
+
+// expiryMillis is expiry in Unix milliseconds, rounded up so that the
+// record never ends before it: the absolute PXAT and PEXPIREAT forms,
+// which, unlike a relative TTL, do not grow by the time a command spends
+// on its way to the server.
+func expiryMillis(expiry time.Time) int64 {
+	return (expiry.UnixNano() + int64(time.Millisecond) - 1) / int64(time.Millisecond)
+}
+
+// doer sends a raw command: a client or a pipeline.
+type doer interface {
+	Do(ctx context.Context, args ...any) *redis.Cmd
+}
+
+// setDoc SETs doc under key, ending at expiry (PXAT), or without a TTL
+// for a zero expiry.
+func setDoc(ctx context.Context, c doer, key string, doc []byte, expiry time.Time) *redis.Cmd {
 	if expiry.IsZero() {
-		return 0, true
+		return c.Do(ctx, "set", key, doc)
 	}
-	d := expiry.Sub(now)
-	if d <= 0 {
-		return 0, false
-	}
-	return (d + time.Millisecond - 1).Truncate(time.Millisecond), true
+	return c.Do(ctx, "set", key, doc, "pxat", expiryMillis(expiry))
 }

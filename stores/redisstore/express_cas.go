@@ -83,21 +83,19 @@ func commit(ctx context.Context, tx *redis.Tx, key string, w casWrite) (bool, er
 	if !w.found || w.doc == nil && w.keepTTL {
 		return w.found, nil
 	}
-	ttl := time.Duration(redis.KeepTTL)
-	if !w.keepTTL {
-		var live bool
-		if ttl, live = ttlFor(w.expiry, time.Now()); !live {
-			return false, nil
-		}
+	if !w.keepTTL && !live(w.expiry, time.Now()) {
+		return false, nil
 	}
 	_, err := tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		switch {
+		case w.doc != nil && w.keepTTL:
+			p.Set(ctx, key, w.doc, redis.KeepTTL)
 		case w.doc != nil:
-			p.Set(ctx, key, w.doc, ttl)
-		case ttl == 0:
+			setDoc(ctx, p, key, w.doc, w.expiry)
+		case w.expiry.IsZero():
 			p.Persist(ctx, key)
 		default:
-			p.PExpire(ctx, key, ttl)
+			p.PExpireAt(ctx, key, time.UnixMilli(expiryMillis(w.expiry)))
 		}
 		return nil
 	})

@@ -189,7 +189,7 @@ func writesKey(cmds []redis.Cmder, key string) bool {
 	}
 	for _, c := range cmds {
 		switch c.Name() {
-		case "set", "pexpire", "persist":
+		case "set", "pexpireat", "persist":
 			if args := c.Args(); len(args) > 1 && args[1] == key {
 				return true
 			}

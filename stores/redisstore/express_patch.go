@@ -12,8 +12,11 @@ import (
 // Patch implements core.Patcher with a compare-and-set (see the package
 // doc's "Sharing sessions with Express"): it rewrites the document with
 // p's values set and deleted, every other member byte for byte as it
-// was, and SETs it with PX p.Expiry (exact to the millisecond; no TTL for
-// a zero Expiry). An owned record's Owner.Seen moves to the time of the
+// was, and SETs it with PXAT the record's new expiry: as Express's save
+// computes it, now plus the maxAge of the record's own cookie member,
+// which is refreshed with that expires (see expressrec.Patch), or
+// p.Expiry for a record without one (exact to the millisecond; no TTL
+// for a zero Expiry). An owned record's Owner.Seen moves to the time of the
 // call; an unowned one gains no owner member. found is false, and nothing
 // is written, when the key is absent or p.Expiry has passed. A write
 // from Express between the read and the EXEC makes Patch read again, so
@@ -37,10 +40,12 @@ func (s *ExpressStore) Patch(ctx context.Context, key string, p core.Patch) (boo
 }
 
 // Touch implements core.Toucher with a compare-and-set: for an unowned
-// record it moves only the TTL (PEXPIRE, exact to the millisecond, or
+// record it moves only the TTL (PEXPIREAT, to now plus the record's own
+// cookie maxAge as Express's touch computes it, or to expiry for a record
+// without one, exact to the millisecond, or
 // PERSIST for a zero expiry) and leaves the document as it is; for an
 // owned one it rewrites the document with Owner.Seen moved to the time of
-// the call (SET … PX). Either way the write commits only if the key is
+// the call (SET … PXAT). Either way the write commits only if the key is
 // unchanged since it was read, so a concurrent write is never lost.
 // found is false, and nothing is written, when the key is absent or
 // expiry has passed: Touch never creates or revives a record. Contention

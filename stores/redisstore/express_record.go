@@ -72,7 +72,7 @@ func expressRecord(get *redis.StringCmd, pttl *redis.DurationCmd, now time.Time)
 }
 
 // Save implements core.Store with one command: SET of the document with
-// PX, the exact expiry to the millisecond (rounded up), or without a TTL
+// PXAT, the exact expiry to the millisecond (rounded up), or without a TTL
 // for a zero Expiry. A record whose expiry has passed is not stored, and
 // the key is deleted instead. The owner goes in the "sessionkitOwner"
 // member; a value of that name is refused with core.ErrBadRecord.
@@ -80,8 +80,7 @@ func (s *ExpressStore) Save(ctx context.Context, key string, rec core.Record) er
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("redisstore: express: save: %w", err)
 	}
-	ttl, live := ttlFor(rec.Expiry, time.Now())
-	if !live {
+	if !live(rec.Expiry, time.Now()) {
 		if err := s.base.client.Del(ctx, s.base.redisKey(key)).Err(); err != nil {
 			return fmt.Errorf("redisstore: express: save: %w", err)
 		}
@@ -91,7 +90,7 @@ func (s *ExpressStore) Save(ctx context.Context, key string, rec core.Record) er
 	if err != nil {
 		return fmt.Errorf("redisstore: express: save: %w", err)
 	}
-	if err := s.base.client.Set(ctx, s.base.redisKey(key), doc, ttl).Err(); err != nil {
+	if err := setDoc(ctx, s.base.client, s.base.redisKey(key), doc, rec.Expiry).Err(); err != nil {
 		return fmt.Errorf("redisstore: express: save: %w", err)
 	}
 	return nil

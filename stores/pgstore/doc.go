@@ -215,7 +215,8 @@
 // cookie member included, which the manager maintains. A json column keeps
 // the text it is given, so a value Node wrote loads with its exact bytes
 // (numbers beyond float64, escapes, spacing), and a Go write rewrites only
-// the members it names. The record's owner (core.Record.Owner) is the
+// the members it names; a Node save re-serialises the whole object,
+// values Go wrote included, through JSON.parse and JSON.stringify. The record's owner (core.Record.Owner) is the
 // member "sessionkitOwner": Express keeps it as a property of its session
 // and writes it back with every save, and its regenerate and destroy drop
 // it with the session. A value whose text is not UTF-8, which only Go can
@@ -232,8 +233,13 @@
 // Express app's: both get the database's default unless they set one, so
 // set none (no timezone in the URL or the pool's RuntimeParams) or the same
 // on both. A reader in another TimeZone sees every expiry shifted by the
-// difference. Liveness is expire > now(): unlike Store, an ExpressStore
-// follows the database server's clock.
+// difference. Run both apps, or the database's timezone setting, in UTC:
+// in a zone with daylight saving, an expiry in the repeated hour of the
+// autumn change reads back an hour late, in Go and in Node alike. Note
+// that pgx honours the PGTZ environment variable and node-postgres does
+// not, and that a role or database timezone setting applies to both.
+// Liveness is expire > now(): unlike Store, an ExpressStore follows the
+// database server's clock.
 //
 // Go writes the exact expiry it is given, to the millisecond, where
 // connect-pg-simple rounds up to the second, so Express's rows live up to
@@ -251,8 +257,12 @@
 // do it again under the row's lock (SELECT … FOR UPDATE and the UPDATE,
 // in one transaction), which every other writer, Express's upserts
 // included, waits for: at most two attempts, so one hot session under
-// many concurrent requests costs waiting, never a failure. Go thus never
-// loses an Express write, nor another Go write. An Express write can still lose a Go write:
+// many concurrent requests costs waiting, never a failure, whatever the
+// connections' default_transaction_isolation. Go thus never loses an
+// Express write, nor another Go write, through these (Patch, Touch and Pop; a whole Save, which the manager makes for a
+// new or regenerated session and for SetOwner without Regenerate,
+// replaces the record as Express's own save does).
+// An Express write can still lose a Go write:
 // an Express save of a request that loaded the session before the Go write
 // committed overwrites it, since Express saves the object as it loaded it
 // (with express-session's resave: false, only requests that changed the

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/sessionkit/sessionkit/core"
 	"github.com/sessionkit/sessionkit/internal/expressrec"
@@ -42,15 +43,29 @@ func (s *ExpressStore) update(ctx context.Context, sid string, fn edit) (found b
 		s.beforeCAS()
 	}
 	tag, err := s.pool.Exec(ctx, s.q.cas, sid, sess, text, expire)
-	if err != nil || tag.RowsAffected() == 1 {
-		return err == nil, err
+	switch {
+	case err == nil && tag.RowsAffected() == 1:
+		return true, nil
+	case err != nil && !serializationFailure(err):
+		return false, err
 	}
+	// Lost the race: to another writer, or, under a repeatable read or
+	// serializable default_transaction_isolation, to its snapshot.
 	return s.updateLocked(ctx, sid, fn)
 }
 
-// updateLocked applies fn to the live row sid while holding its lock.
+// serializationFailure reports whether err is SQLSTATE 40001, what an
+// UPDATE racing another writer raises above read committed.
+func serializationFailure(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "40001"
+}
+
+// updateLocked applies fn to the live row sid while holding its lock, in
+// a read committed transaction whatever the connection's default, so
+// that the locking read sees the latest committed text.
 func (s *ExpressStore) updateLocked(ctx context.Context, sid string, fn edit) (found bool, err error) {
-	tx, err := s.pool.Begin(ctx)
+	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.ReadCommitted})
 	if err != nil {
 		return false, err
 	}
@@ -97,6 +112,9 @@ func applyEdit(sess string, fn edit) (text, expire any, write bool, err error) {
 // expired.
 func (s *ExpressStore) Patch(ctx context.Context, sid string, p core.Patch) (bool, error) {
 	now := time.Now()
+	if !p.Expiry.IsZero() && !p.Expiry.After(now) {
+		return false, nil // never revives a record, nor writes an expired one
+	}
 	found, err := s.update(ctx, sid, func(doc []byte) ([]byte, any, bool, error) {
 		next, expiry, err := expressrec.Patch(doc, p, now)
 		return next, expireArg(expiry), true, err
@@ -118,6 +136,9 @@ func (s *ExpressStore) Patch(ctx context.Context, sid string, p core.Patch) (boo
 // and set that owner's Seen too.
 func (s *ExpressStore) Touch(ctx context.Context, sid string, expiry time.Time) (bool, error) {
 	now := time.Now()
+	if !expiry.IsZero() && !expiry.After(now) {
+		return false, nil
+	}
 	found, err := s.update(ctx, sid, func(doc []byte) ([]byte, any, bool, error) {
 		next, _, expiry, err := expressrec.Touch(doc, now, expiry)
 		return next, expireArg(expiry), true, err

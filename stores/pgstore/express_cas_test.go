@@ -3,6 +3,7 @@ package pgstore_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sync"
 	"testing"
@@ -158,5 +159,72 @@ func TestExpressLostRaceTakesTheRowLock(t *testing.T) {
 		if _, ok := rec.Values[fmt.Sprintf("y%d", i)]; !ok {
 			t.Errorf("Express's write y%d is lost", i)
 		}
+	}
+}
+
+// TestExpressPatchesUnderSerializableIsolation: with the connections'
+// default_transaction_isolation at serializable, a lost race (SQLSTATE
+// 40001) is redone under the row lock, so 50 concurrent Patches of one
+// row all succeed and all 50 keys are kept.
+func TestExpressPatchesUnderSerializableIsolation(t *testing.T) {
+	t.Parallel()
+	pool, _ := newPool(t, func(c *pgxpool.Config) {
+		c.ConnConfig.RuntimeParams["default_transaction_isolation"] = "serializable"
+	})
+	table := newTable(t, pool)
+	s := newExpress(t, pool, pgstore.ExpressOptions{Table: table})
+	sid := "serializable"
+	insertRow(t, pool, table, sid, `{"cookie":{}}`, time.Now().Add(time.Hour))
+	var wg sync.WaitGroup
+	for i := range 50 {
+		wg.Go(func() {
+			if _, err := s.Patch(ctxT(t), sid, core.Patch{Set: map[string][]byte{fmt.Sprintf("k%d", i): []byte("1")}, Expiry: time.Now().Add(time.Hour)}); err != nil {
+				t.Errorf("Patch %d: %v", i, err)
+			}
+		})
+	}
+	wg.Wait()
+	rec, _, err := s.Load(ctxT(t), sid)
+	if err != nil || len(rec.Values) != 51 {
+		t.Errorf("after 50 Patches: %d values, %v; want the cookie and 50 keys", len(rec.Values), err)
+	}
+}
+
+// TestExpressRangeSkipsUndecodableRows: one row a Node app broke (a
+// sessionkitOwner that is not an owner) is skipped by Range, so every
+// other owner's listing still works; Load reports it.
+func TestExpressRangeSkipsUndecodableRows(t *testing.T) {
+	t.Parallel()
+	pool, _ := newPool(t)
+	table := newTable(t, pool)
+	s := newExpress(t, pool, pgstore.ExpressOptions{Table: table})
+	insertRow(t, pool, table, "bad", `{"cookie":{},"sessionkitOwner":"mallory"}`, time.Now().Add(time.Hour))
+	insertRow(t, pool, table, "good", `{"cookie":{}}`, time.Now().Add(time.Hour))
+	var seen []string
+	if err := s.Range(ctxT(t), func(sid string, _ core.Record) bool { seen = append(seen, sid); return true }); err != nil || len(seen) != 1 || seen[0] != "good" {
+		t.Errorf("Range = %v, %v; want only the good row and no error", seen, err)
+	}
+	if _, _, err := s.Load(ctxT(t), "bad"); !errors.Is(err, core.ErrBadRecord) {
+		t.Errorf("Load(bad) = %v; want ErrBadRecord", err)
+	}
+}
+
+// TestExpressPastExpiryWritesNothing: Patch and Touch with an expiry
+// already past report found false and leave the row alone.
+func TestExpressPastExpiryWritesNothing(t *testing.T) {
+	t.Parallel()
+	pool, _ := newPool(t)
+	table := newTable(t, pool)
+	s := newExpress(t, pool, pgstore.ExpressOptions{Table: table})
+	insertRow(t, pool, table, "p", `{"cookie":{"originalMaxAge":3600000,"expires":null}}`, time.Now().Add(time.Hour))
+	past := time.Now().Add(-time.Second)
+	if found, err := s.Patch(ctxT(t), "p", core.Patch{Set: map[string][]byte{"k": []byte("1")}, Expiry: past}); found || err != nil {
+		t.Errorf("Patch(past) = %v, %v; want false, nil", found, err)
+	}
+	if found, err := s.Touch(ctxT(t), "p", past); found || err != nil {
+		t.Errorf("Touch(past) = %v, %v; want false, nil", found, err)
+	}
+	if rec, found, _ := s.Load(ctxT(t), "p"); !found || rec.Values["k"] != nil {
+		t.Errorf("row after: found %v, values %v; want it as it was", found, rec.Values)
 	}
 }

@@ -2,6 +2,7 @@ package pgstore
 
 import (
 	"context"
+	"errors"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
@@ -13,7 +14,9 @@ import (
 // page of 100 per query, and calls fn between queries with no connection
 // held, as Store.Range does: fn may use the store, and records saved or
 // deleted during the walk may or may not be visited. A row that does not
-// decode ends the walk with an error wrapping core.ErrBadRecord.
+// decode (one a Node app wrote a malformed sessionkitOwner into, say) is
+// skipped, so that one bad record cannot break every owner's listing;
+// Load reports it, with an error wrapping core.ErrBadRecord.
 func (s *ExpressStore) Range(ctx context.Context, fn func(sid string, rec core.Record) bool) error {
 	query, args := s.q.first, []any{rangePage}
 	for {
@@ -27,6 +30,9 @@ func (s *ExpressStore) Range(ctx context.Context, fn func(sid string, rec core.R
 		}
 		for _, r := range page {
 			rec, err := expressRecord(r.sess, r.exp)
+			if errors.Is(err, core.ErrBadRecord) {
+				continue // not a session Go can read; Load reports it
+			}
 			if err != nil {
 				return expressErr("range", err)
 			}

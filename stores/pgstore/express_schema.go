@@ -21,8 +21,10 @@ func (s *ExpressStore) createTable(ctx context.Context, table string) error {
 			return err
 		}
 		var have bool
-		err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-			WHERE i.indrelid = $1::text::regclass AND c.relname = $2)`, t, index).Scan(&have)
+		// Any index on expire alone will do: connect-pg-simple names its
+		// index IDX_session_expire whatever the table is called.
+		err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
+			WHERE i.indrelid = $1::text::regclass AND i.indnatts = 1 AND a.attname = 'expire')`, t).Scan(&have)
 		if err != nil || have {
 			return err
 		}

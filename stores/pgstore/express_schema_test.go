@@ -127,9 +127,18 @@ func checkExpressSchema(t *testing.T, pool *pgxpool.Pool, schema, table string) 
 // CreateTable does not touch the database, and with it changes nothing.
 func TestExpressUsesExistingTable(t *testing.T) {
 	t.Parallel()
+	for _, name := range []string{"session", "app_sessions"} {
+		t.Run(name, func(t *testing.T) { testExpressUsesExistingTable(t, name) })
+	}
+}
+
+// testExpressUsesExistingTable: a table connect-pg-simple created, under
+// any name (its table.sql names the key and the index for "session"
+// whatever the table is called), is used as it is.
+func testExpressUsesExistingTable(t *testing.T, name string) {
 	pool, _ := newPool(t)
 	schema := newSchema(t, pool)
-	table := pgx.Identifier{schema, "session"}.Sanitize()
+	table := pgx.Identifier{schema, name}.Sanitize()
 	// connect-pg-simple's table.sql as it ships, but for OIDS.
 	for _, q := range []string{
 		`CREATE TABLE ` + table + ` ("sid" varchar NOT NULL COLLATE "default", "sess" json NOT NULL, "expire" timestamp(6) NOT NULL)`,
@@ -141,7 +150,7 @@ func TestExpressUsesExistingTable(t *testing.T) {
 		}
 	}
 	for _, create := range []bool{false, true} {
-		s, err := pgstore.NewExpress(pool, pgstore.ExpressOptions{Schema: schema, CreateTable: create, CleanupInterval: -1})
+		s, err := pgstore.NewExpress(pool, pgstore.ExpressOptions{Schema: schema, Table: name, CreateTable: create, CleanupInterval: -1})
 		if err != nil {
 			t.Fatalf("NewExpress(CreateTable: %v) = %v; want nil", create, err)
 		}

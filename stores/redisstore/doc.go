@@ -177,7 +177,9 @@
 // and every value keeps its exact bytes both ways: a member Node wrote
 // reads back byte for byte, and a Go write leaves the members it does
 // not name as they were, so numbers beyond float64, escapes and spacing
-// survive. The one exception is the member "sessionkitOwner", which holds
+// survive, until Node next saves the session: Express re-serialises the
+// whole object, values Go wrote included, through JSON.parse and
+// JSON.stringify. The one exception is the member "sessionkitOwner", which holds
 // core.Record.Owner: Express loads it as a property of its session and
 // writes it back with each save, so a binding made on the Go side
 // survives Express's writes; Express's regenerate and destroy drop it, as
@@ -239,7 +241,9 @@
 // false and writes nothing: none creates or revives a record.
 //
 // What can still be lost: Go never loses an Express write, since a Go
-// write commits only onto the very document it read. Express, though,
+// write commits only onto the very document it read (Patch, Touch and Pop; a whole Save, which the manager makes for a
+// new or regenerated session and for SetOwner without Regenerate,
+// replaces the record as Express's own save does). Express, though,
 // saves the whole session object it loaded at the start of its request,
 // and that cannot change: an Express save of a session loaded before a Go
 // write committed overwrites that Go write, so a Go write is safe from

@@ -77,8 +77,9 @@ func (s *ExpressStore) cas(ctx context.Context, key string, decide func(doc []by
 }
 
 // commit queues w's commands on key in one MULTI/EXEC and reports w's
-// found, or false, with nothing written, when w's expiry has passed. The
-// TTL is taken from the clock just before the EXEC is sent.
+// found, or false, with nothing written, when w's expiry has passed by
+// the clock just before the EXEC is sent. Expiries are absolute (PXAT,
+// PEXPIREAT).
 func commit(ctx context.Context, tx *redis.Tx, key string, w casWrite) (bool, error) {
 	if !w.found || w.doc == nil && w.keepTTL {
 		return w.found, nil

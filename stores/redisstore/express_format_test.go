@@ -362,8 +362,14 @@ func TestExpressIteratorSkipsOtherTypes(t *testing.T) {
 	if err := client.RPush(ctx, prefix+storetest.NewKey(t), "x").Err(); err != nil {
 		t.Fatal(err)
 	}
-	if n, err := s.Count(ctx); err != nil || n != 1 {
-		t.Errorf("Count = %d, %v; want 1, nil", n, err)
+	// A record a Node app broke is skipped too, so it cannot break
+	// every owner's listing; Load reports it.
+	broken := expressSet(t, client, prefix, `{"cookie":{},"sessionkitOwner":"mallory"}`, time.Hour)
+	if _, _, err := s.Load(ctx, broken); !errors.Is(err, core.ErrBadRecord) {
+		t.Errorf("Load(broken) = %v; want ErrBadRecord", err)
+	}
+	if n, err := s.Count(ctx); err != nil || n != 2 {
+		t.Errorf("Count = %d, %v; want 2 (the record and the broken one: Count reads no document), nil", n, err)
 	}
 	var seen []string
 	if err := s.Range(ctx, func(k string, rec core.Record) bool {

@@ -2,6 +2,7 @@ package redisstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -38,6 +39,9 @@ func (s *ExpressStore) Range(ctx context.Context, fn func(key string, rec core.R
 		})
 		for i, k := range keys {
 			rec, found, err := expressRecord(gets[i], pttls[i], now)
+			if errors.Is(err, core.ErrBadRecord) {
+				continue // not a session Go can read; Load reports it
+			}
 			if err != nil {
 				return false, err
 			}

@@ -65,7 +65,7 @@ func expressRecord(get *redis.StringCmd, pttl *redis.DurationCmd, now time.Time)
 	if err != nil {
 		return core.Record{}, false, err
 	}
-	if ttl > 0 { // -1: no TTL
+	if ttl >= 0 { // -1: no TTL; 0: its last millisecond
 		rec.Expiry = now.Add(ttl)
 	}
 	return rec, true, nil

@@ -128,10 +128,10 @@
 //	key          value                                             in records
 //	event        what happened: commit_failed, load_failed,        all
 //	             touch_failed, session_ended, cookie_invalid,
-//	             evict_failed, weak_secret or
-//	             express_cleanup_failed
+//	             evict_failed, weak_secret,
+//	             express_cleanup_failed or express_list_failed
 //	error        the error, as an error value                      commit_failed, load_failed, touch_failed,
-//	                                                               evict_failed, express_cleanup_failed,
+//	                                                               evict_failed, express_cleanup_failed, express_list_failed,
 //	                                                               and cookie_invalid from CookieFor
 //	store        the store's kind, as in Event.Store               those a store call caused, and session_ended
 //	operation    the store operation that failed: load, save,      those a store call caused
@@ -153,8 +153,10 @@
 // evicting an owner's oldest session failed; the owner is over
 // OwnerConfig.MaxSessions until the next login" (Warn), "sessionkit: an
 // Express secret is shorter than 32 bytes; a short secret can be guessed
-// offline from one cookie" (Warn, at New) and "sessionkit: could not
-// delete a migrated Express session; it expires by itself" (Warn).
+// offline from one cookie" (Warn, at New), "sessionkit: could not
+// delete a migrated Express session; it expires by itself" (Warn) and
+// "sessionkit: listing an owner's sessions not yet moved from Express
+// failed; they are left out" (Warn).
 //
 // # Adapters
 //

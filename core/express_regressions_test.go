@@ -52,7 +52,7 @@ func TestExpressMigrateReloadKeepsTheExpressSession(t *testing.T) {
 			if user != "ann" {
 				t.Errorf("user after Reload = %q; want ann, from the Express session", user)
 			}
-			if _, found := old.Record(t, m, id); found {
+			if _, found := loadRaw(t, old.mem, id); found {
 				t.Error("the Express record survived the move")
 			}
 			ck := sessionCookie(t, resp, core.DefaultCookieName)
@@ -76,7 +76,7 @@ func TestExpressMigrateRevokeOwnerReachesUnmovedSessions(t *testing.T) {
 	if n, err := m.RevokeOwner(context.Background(), "ann"); n != 1 || err != nil {
 		t.Errorf("RevokeOwner(ann) = %d, %v; want 1", n, err)
 	}
-	if _, found := old.Record(t, m, id); found {
+	if _, found := loadRaw(t, old.mem, id); found {
 		t.Error("the Express session survived RevokeOwner")
 	}
 	var user string
@@ -91,7 +91,7 @@ func TestExpressMigrateLogoutEndsTheExpressSessionToo(t *testing.T) {
 	m, old, _ := newMigrating(t, id, "")
 	native, _ := login(t, m, "v") // a native session, with the Express cookie still in the jar
 	resp := serve(m.Handler(sessionFunc(func(s *core.Session) { s.Destroy() })), get("/", native, expressCookie(id, expressSecret)))
-	if _, found := old.Record(t, m, id); found {
+	if _, found := loadRaw(t, old.mem, id); found {
 		t.Error("the Express session survived the logout")
 	}
 	if c := sessionCookie(t, resp, "connect.sid"); c == nil || c.MaxAge >= 0 {
@@ -201,4 +201,81 @@ func TestExpressShareShortMaxAgeIsTouchedInTime(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestExpressMigrateOwnersSurviveAnExpressOutage: with Express's store
+// failing, the owner operations still work on the native sessions (the
+// Express listing is best-effort and logged), and a capped login does
+// not scan Express's store at all.
+func TestExpressMigrateOwnersSurviveAnExpressOutage(t *testing.T) {
+	old := newFailingStore(t)
+	native := newMeteredStore(t)
+	_, m := withStore(t, native, core.Config{
+		Owners:  core.OwnerConfig{MaxSessions: 3, OnLimit: core.RefuseNew},
+		Express: core.Express{Mode: core.ExpressMigrate, Secrets: [][]byte{expressSecret}, Store: old},
+	})
+	old.Fail(true, "Load", "Range", "Count")
+	login := m.Handler(sessionFunc(func(s *core.Session) {
+		s.Regenerate()
+		s.SetOwner("ann")
+	}))
+	if resp := serve(login, get("/")); resp.StatusCode != http.StatusOK || !live(sessionCookie(t, resp, core.DefaultCookieName)) {
+		t.Fatalf("a native login with MaxSessions = %d; want it to succeed without Express's store", resp.StatusCode)
+	}
+	if old.Calls("Range") != 0 {
+		t.Errorf("a capped login scanned Express's store %d times; want none", old.Calls("Range"))
+	}
+	if n, err := m.RevokeOwner(context.Background(), "ann"); n != 1 || err != nil {
+		t.Errorf("RevokeOwner(ann) = %d, %v; want the native session revoked", n, err)
+	}
+}
+
+// TestExpressMigrateKnowsItsOwnRecord: a session still moving from an
+// Express record bound to ann lists that record as current, and
+// RevokeOthers leaves it alone.
+func TestExpressMigrateKnowsItsOwnRecord(t *testing.T) {
+	const id = "bXlvd25yZWNvcmRteW93bnJlY29yZG15"
+	m, old, _ := newMigrating(t, id, "ann")
+	var list []core.OwnedSession
+	var revoked int
+	serve(m.Handler(sessionFunc(func(s *core.Session) {
+		list, _ = s.OwnerSessions(context.Background())
+		revoked, _ = s.RevokeOthers(context.Background())
+	})), get("/", expressCookie(id, expressSecret)))
+	if len(list) != 1 || !list[0].Current {
+		t.Errorf("OwnerSessions = %+v; want this session, marked current", list)
+	}
+	if revoked != 0 {
+		t.Errorf("RevokeOthers = %d; want 0: the only session is this one", revoked)
+	}
+	if _, found := loadRaw(t, old.mem, id); found {
+		t.Error("the Express record survived the move")
+	}
+}
+
+// TestExpressMigrateReloadAfterAFailedLoad: a handler that retries with
+// Reload after Express's store failed gets the Express session.
+func TestExpressMigrateReloadAfterAFailedLoad(t *testing.T) {
+	const id = "cmV0cnlyZXRyeXJldHJ5cmV0cnlyZXRy"
+	old := newFailingStore(t)
+	rec := nodeRecord(time.Hour, time.Now().Add(time.Hour), map[string]string{"user": `"ann"`})
+	if err := old.mem.Save(context.Background(), id, rec); err != nil {
+		t.Fatal(err)
+	}
+	_, m := withStore(t, newMeteredStore(t), core.Config{Express: core.Express{Mode: core.ExpressMigrate, Secrets: [][]byte{expressSecret}, Store: old}})
+	var user string
+	serve(m.Handler(sessionFunc(func(s *core.Session) {
+		old.Fail(true, "Load")
+		if s.Err() == nil {
+			t.Error("Err() = nil with Express's store down")
+		}
+		old.Fail(false, "Load")
+		if err := s.Reload(context.Background()); err != nil {
+			t.Errorf("Reload = %v", err)
+		}
+		user = core.Key[string]("user").Get(s)
+	})), get("/", expressCookie(id, expressSecret)))
+	if user != "ann" {
+		t.Errorf("user after Reload = %q; want ann", user)
+	}
 }

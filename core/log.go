@@ -25,14 +25,15 @@ const (
 
 // The values of the event attribute.
 const (
-	logEventCommitFailed  = "commit_failed"
-	logEventLoadFailed    = "load_failed"
-	logEventTouchFailed   = "touch_failed"
-	logEventSessionEnded  = "session_ended"
-	logEventCookieInvalid = "cookie_invalid"
-	logEventEvictFailed   = "evict_failed"
-	logEventWeakSecret    = "weak_secret"
-	logEventMigrateFailed = "express_cleanup_failed"
+	logEventCommitFailed      = "commit_failed"
+	logEventLoadFailed        = "load_failed"
+	logEventTouchFailed       = "touch_failed"
+	logEventSessionEnded      = "session_ended"
+	logEventCookieInvalid     = "cookie_invalid"
+	logEventEvictFailed       = "evict_failed"
+	logEventWeakSecret        = "weak_secret"
+	logEventMigrateFailed     = "express_cleanup_failed"
+	logEventExpressListFailed = "express_list_failed"
 )
 
 // logSessionError logs one session failure of request r at level Error.

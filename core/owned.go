@@ -108,7 +108,7 @@ func (m *Manager) revokeAllBut(ctx context.Context, owner, keep string) (int, er
 
 func (m *Manager) revoke(ctx context.Context, key string, why Reason) error {
 	store := m.store
-	if k, ok := strings.CutPrefix(key, expressOwnedMark); ok {
+	if k, ok := strings.CutPrefix(key, expressOwnedMark); ok && m.express.store != nil {
 		store, key = m.express.store, k
 	}
 	if err := store.Delete(ctx, key); err != nil {
@@ -124,21 +124,31 @@ func (m *Manager) revoke(ctx context.Context, key string, why Reason) error {
 // ownedRecords returns owner's live records, through the store's
 // OwnerIndex or, failing that, a scan. In ExpressMigrate the owner's
 // sessions still in Express's store are among them, their keys marked
-// with expressOwnedMark, so that they are listed, counted against the
-// cap and revoked like the others.
+// with expressOwnedMark, so that they are listed and revoked like the
+// others; that costs a scan of Express's store, which is best-effort: a
+// failure is logged and the native records are returned.
 func (m *Manager) ownedRecords(ctx context.Context, owner string) ([]OwnedRecord, error) {
+	recs, err := m.nativeOwned(ctx, owner)
+	if err != nil || m.express.store == nil {
+		return recs, err
+	}
+	old, err := m.express.store.Owned(ctx, owner)
+	if err != nil {
+		m.logWarn(ctx, "sessionkit: listing an owner's sessions not yet moved from Express failed; they are left out", logEventExpressListFailed, err)
+	}
+	for _, r := range old {
+		r.Key = expressOwnedMark + r.Key
+		recs = append(recs, r)
+	}
+	return recs, nil
+}
+
+// nativeOwned returns owner's live records in the manager's own store.
+func (m *Manager) nativeOwned(ctx context.Context, owner string) ([]OwnedRecord, error) {
 	if err := checkOwnerID(owner); err != nil || owner == "" {
 		return nil, fmt.Errorf("%w: the owner ID is empty or invalid", ErrInvalidOwner)
 	}
 	recs, err := m.store.Owned(ctx, owner)
-	if err == nil && m.express.store != nil {
-		var old []OwnedRecord
-		old, err = m.express.store.Owned(ctx, owner)
-		for _, r := range old {
-			r.Key = expressOwnedMark + r.Key
-			recs = append(recs, r)
-		}
-	}
 	if err != nil {
 		return nil, fmt.Errorf("sessionkit: list owner's sessions: %w", err)
 	}
@@ -177,7 +187,8 @@ func listing(recs []OwnedRecord, current string) []OwnedSession {
 // OwnerConfig.MaxSessions besides the one p saves (and those p retires),
 // oldest first, and how many of them must go to make room for it.
 func (m *Manager) capped(ctx context.Context, p *plan) ([]OwnedRecord, int, error) {
-	recs, err := m.ownedRecords(ctx, p.owner.ID)
+	// Native sessions only: a login does not scan Express's store.
+	recs, err := m.nativeOwned(ctx, p.owner.ID)
 	if err != nil {
 		return nil, 0, err
 	}

@@ -169,6 +169,9 @@ func (s *Session) ownerAndKey() (owner, key string, err error) {
 		return "", "", ErrNoOwner
 	}
 	switch {
+	case s.st.mig().step == migrationPending:
+		// Still moving: this session's record is the Express one.
+		key = expressOwnedMark + s.st.x.mig.key
 	case s.st.load != stored:
 	case s.st.changes.undo != nil:
 		// Regenerated, not yet committed: the stored record is the one

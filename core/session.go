@@ -354,7 +354,7 @@ func (s *Session) Reload(ctx context.Context) error {
 	}
 	st.changes = changes{}
 	st.values, st.owned, st.size = nil, false, 0
-	if mig := st.mig(); st.load == foreign || mig.step == migrationPending {
+	if mig := st.mig(); st.load == foreign || mig.step == migrationPending || st.load == failed && mig.key != "" && mig.step == migrationNone {
 		// An Express session not moved yet: read it from Express's
 		// store again.
 		st.load, st.loadErr, st.fault = foreign, nil, fault{}

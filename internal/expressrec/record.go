@@ -40,8 +40,9 @@ func fromMilli(ms int64) time.Time {
 func bad(err error) error { return fmt.Errorf("%w: %w", core.ErrBadRecord, err) }
 
 // Decode returns the values and owner of the record doc. Expiry is left
-// zero: the store knows it. A document that is not a JSON object, or
-// whose owner member is malformed, is an error wrapping core.ErrBadRecord.
+// zero: the store knows it. A document that is not a JSON object is an
+// error wrapping core.ErrBadRecord; a malformed owner member reads as no
+// owner.
 func Decode(doc []byte) (core.Record, error) {
 	vals, err := expressjson.Members(doc)
 	if err != nil {
@@ -57,12 +58,13 @@ func Decode(doc []byte) (core.Record, error) {
 	return rec, nil
 }
 
+// parseOwner reads the owner member. Node code can write any property of
+// its session, so a member that is not an owner (a string, a number, an
+// object of other shape) reads as no owner rather than as a record Go
+// cannot load; the next whole save drops it.
 func parseOwner(raw []byte) (core.Owner, error) {
 	var o *owner
-	if err := json.Unmarshal(raw, &o); err != nil {
-		return core.Owner{}, bad(fmt.Errorf("member %s: %w", OwnerMember, err))
-	}
-	if o == nil || o.ID == "" {
+	if err := json.Unmarshal(raw, &o); err != nil || o == nil || o.ID == "" {
 		return core.Owner{}, nil
 	}
 	return core.Owner{ID: o.ID, Created: fromMilli(o.Created), Ends: fromMilli(o.Ends), Seen: fromMilli(o.Seen), UserAgent: o.UserAgent, IP: o.IP}, nil

@@ -163,8 +163,9 @@ func (s *ExpressStore) Close() error { return s.base.Close() }
 // Load implements core.Store with one SELECT of the live row. Every
 // top-level member of sess is a value, byte for byte, but for the owner
 // member (see the package documentation). A row whose sess is not a JSON
-// object, or whose sessionkitOwner or sessionkitBytes member is malformed,
-// is an error wrapping core.ErrBadRecord.
+// object, or whose sessionkitBytes member is malformed, is an error
+// wrapping core.ErrBadRecord; a malformed sessionkitOwner member (Node
+// code may write anything there) reads as no owner.
 func (s *ExpressStore) Load(ctx context.Context, sid string) (core.Record, bool, error) {
 	doc, exp, found, err := s.read(ctx, sid)
 	if err != nil || !found {

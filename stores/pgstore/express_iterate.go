@@ -14,7 +14,7 @@ import (
 // page of 100 per query, and calls fn between queries with no connection
 // held, as Store.Range does: fn may use the store, and records saved or
 // deleted during the walk may or may not be visited. A row that does not
-// decode (one a Node app wrote a malformed sessionkitOwner into, say) is
+// decode (one whose sess is not an object, say) is
 // skipped, so that one bad record cannot break every owner's listing;
 // Load reports it, with an error wrapping core.ErrBadRecord.
 func (s *ExpressStore) Range(ctx context.Context, fn func(sid string, rec core.Record) bool) error {

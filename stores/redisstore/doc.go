@@ -191,9 +191,10 @@
 //
 //   - Load: one round trip, GET and PTTL in one MULTI/EXEC. Expiry is the
 //     time of the call plus the PTTL; a key without a TTL has a zero
-//     Expiry. A document that is not a JSON object, or whose owner member
-//     is malformed, is an error wrapping core.ErrBadRecord, which never
-//     quotes the document.
+//     Expiry. A document that is not a JSON object is an error wrapping
+//     core.ErrBadRecord, which never quotes the document; a malformed
+//     owner member (Node code may write anything there) reads as no
+//     owner.
 //   - Save: one round trip, SET with PXAT (or without a TTL for a zero
 //     Expiry), replacing the whole document as Express does; an expiry
 //     already past DELetes the key instead. Delete: one DEL.

@@ -15,8 +15,8 @@ import (
 // Load implements core.Store in one round trip: GET and PTTL of the key in
 // one MULTI/EXEC, so the document and its expiry are read at one instant.
 // The record's Expiry is the time of the call plus the PTTL, or zero for
-// a key without a TTL. A document that is not a JSON object, or whose
-// owner member is malformed, is an error wrapping core.ErrBadRecord.
+// a key without a TTL. A document that is not a JSON object is an error
+// wrapping core.ErrBadRecord; a malformed owner member reads as no owner.
 func (s *ExpressStore) Load(ctx context.Context, key string) (core.Record, bool, error) {
 	if err := ctx.Err(); err != nil {
 		return core.Record{}, false, fmt.Errorf("redisstore: express: load: %w", err)

@@ -170,7 +170,9 @@ type Config struct {
 
 	// StoreTimeout bounds every store call, on top of the request's own
 	// context. The default is 5 seconds; a negative value means no bound
-	// beyond the request context.
+	// beyond the request context. The built-in MemoryStore's calls, which
+	// never wait on I/O, get no deadline of their own: a timer per call
+	// would bound nothing.
 	StoreTimeout time.Duration
 
 	// ErrorHandler writes the response when the session cannot be loaded

@@ -32,6 +32,11 @@ func newLayer(s Store, timeout time.Duration, obs Observer) (*layer, error) {
 		return nil, err
 	}
 	l := &layer{s: s, caps: caps, timeout: timeout, obs: obs, kind: storeKind(s)}
+	if _, inProcess := s.(*MemoryStore); inProcess {
+		// Its calls never wait on I/O, so a deadline would bound nothing
+		// and cost a timer and four allocations per call.
+		l.timeout = -1
+	}
 	if caps.Has(CanPatch) {
 		l.patcher = s.(Patcher)
 	}

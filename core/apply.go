@@ -23,9 +23,15 @@ const (
 
 // commit persists the session: plan, apply, settle. Callers hold s.mu.
 func (s *Session) commit(ctx context.Context, now time.Time, d detachment) error {
-	if s.st.phase == abandoned {
+	switch {
+	case s.st.phase == abandoned:
+		return nil
+	case s.st.load == unverified && s.st.touch != touchForced && s.st.fault.err == nil:
+		// Never used, and the manager is lazy only when nothing else can
+		// make an unused session write or send a cookie.
 		return nil
 	}
+	s.resolve()
 	if s.m.cfg.sharing() {
 		s.readLifetime(ctx, d)
 	}

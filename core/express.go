@@ -262,11 +262,13 @@ func (m *Manager) newExpressCookie(r *http.Request) expressjson.Cookie {
 // findExpress returns the store key of the first Express cookie the
 // request carries that verifies (ExpressMigrate).
 func (m *Manager) findExpress(ctx context.Context, r *http.Request) (string, bool) {
-	for i, c := range r.CookiesNamed(m.express.cookie) {
-		if i == maxCandidates {
+	sc := scanCookies(r.Header, m.express.cookie)
+	for range maxCandidates {
+		v, ok := sc.next()
+		if !ok {
 			break
 		}
-		id, _, bad := m.express.codec.decode(c.Value)
+		id, _, bad := m.express.codec.decode(v)
 		if bad == 0 {
 			return m.express.codec.storeKey(id.id), true
 		}

@@ -188,11 +188,14 @@ func (s *Session) popRaw(name string) ([]byte, bool) {
 // Name returns the key's name.
 func (k Key[T]) Name() string { return string(k) }
 
-func encode(key string, v any) ([]byte, error) {
+func encode[T any](key string, v T) ([]byte, error) {
 	if !utf8.ValidString(key) || strings.IndexByte(key, 0) >= 0 {
 		// Stores keep keys in JSON objects, jsonb columns or hash fields;
 		// only valid UTF-8 without NUL survives all of them unchanged.
 		return nil, fmt.Errorf("%w: key %q is not valid UTF-8 text without NUL", ErrEncode, key)
+	}
+	if b, ok := encodeFast(v); ok {
+		return b, nil
 	}
 	b, err := json.Marshal(v)
 	if err != nil {
@@ -201,26 +204,24 @@ func encode(key string, v any) ([]byte, error) {
 	return b, nil
 }
 
+// decode decodes raw into v. Callers' v stays on their stack when the
+// fast path takes the value (see decodeFast).
 func decode[T any](raw []byte, v *T, key string) error {
-	// Fast path for the most common type avoids the reflection decoder.
-	if p, ok := any(v).(*string); ok {
-		if len(raw) >= 2 && raw[0] == '"' && raw[len(raw)-1] == '"' && simpleString(raw[1:len(raw)-1]) {
-			*p = string(raw[1 : len(raw)-1])
-			return nil
-		}
+	if decodeFast(raw, v) {
+		return nil
 	}
-	if err := json.Unmarshal(raw, v); err != nil {
-		return fmt.Errorf("%w: key %q as %T: %w", ErrTypeMismatch, key, *v, err)
-	}
-	return nil
+	w, err := decodeJSON[T](raw, key)
+	*v = w
+	return err
 }
 
-// simpleString reports whether b needs no JSON unescaping.
-func simpleString(b []byte) bool {
-	for _, c := range b {
-		if c == '\\' || c == '"' || c < 0x20 {
-			return false
-		}
+// decodeJSON decodes raw with encoding/json, into a T of its own so that
+// only this path moves it to the heap.
+func decodeJSON[T any](raw []byte, key string) (T, error) {
+	v := new(T)
+	if err := json.Unmarshal(raw, v); err != nil {
+		var zero T
+		return zero, fmt.Errorf("%w: key %q as %T: %w", ErrTypeMismatch, key, *v, err)
 	}
-	return true
+	return *v, nil
 }

@@ -98,7 +98,20 @@ func (m *Manager) begin(w http.ResponseWriter, r *http.Request, o bridge.Options
 	s.ctx = sessionContext{Context: r.Context(), s: s}
 	r = r.WithContext(&s.ctx)
 	s.req = r
-	now := time.Now()
+	if m.lazy {
+		s.st.load = unverified
+	} else {
+		s.identify(time.Now())
+	}
+	s.x = exchange{s: s, req: r, w: w, headers: headers, onError: onError}
+	return &s.x
+}
+
+// identify verifies the request's tokens and takes on the first that
+// names a session that can still be alive, or starts a new session.
+// Callers hold s.mu, or own the session alone.
+func (s *Session) identify(now time.Time) {
+	m, r := s.m, s.req
 	id, c, pos := m.verify(r.Context(), r, now, headerCandidate)
 	switch {
 	case c != clientNone:
@@ -113,8 +126,14 @@ func (m *Manager) begin(w http.ResponseWriter, r *http.Request, o bridge.Options
 		}
 	}
 	s.st.transport = m.transportOf(r, c != clientNone && pos == headerCandidate)
-	s.x = exchange{s: s, req: r, w: w, headers: headers, onError: onError}
-	return &s.x
+}
+
+// resolve identifies a session whose tokens are not verified yet (see
+// Manager.lazy), before anything reads or changes it. Callers hold s.mu.
+func (s *Session) resolve() {
+	if s.st.load == unverified {
+		s.identify(time.Now())
+	}
 }
 
 // Request returns the request carrying the session in its context.

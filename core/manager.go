@@ -21,6 +21,9 @@ type Manager struct {
 	pauses    touchPauses   // sessions whose throttled touch recently failed
 	obs       Observer      // Config.Observer; nil: no events
 	phases    PhaseObserver // obs, if it observes phases
+	// lazy: a request's tokens are verified only once its handler uses
+	// the session (see lazyVerify).
+	lazy bool
 }
 
 // New validates cfg and returns a Manager. Invalid configuration returns
@@ -58,7 +61,23 @@ func New(cfg Config) (*Manager, error) {
 			return nil, err
 		}
 	}
+	m.lazy = m.lazyVerify()
 	return m, nil
+}
+
+// lazyVerify reports whether a request's tokens can wait to be verified
+// until its handler uses the session: when a session the handler never
+// touches can need nothing from its token. That rules out an idle timeout
+// (an unused session is still touched), Rolling and SaveUninitialized
+// (its cookie is still sent), a secret rotation (an old secret's cookie is
+// still re-signed), Config.Header (the response's transport depends on
+// the token), the Express modes, and an Observer (which hears of every
+// token, used or not). Otherwise a request that never uses its session
+// pays for no HMAC, hash or decoding at all.
+func (m *Manager) lazyVerify() bool {
+	c := &m.cfg
+	return c.IdleTimeout <= 0 && !c.Rolling && !c.SaveUninitialized && len(c.Secrets) == 1 &&
+		c.Header == "" && c.Express.Mode == ExpressOff && m.obs == nil
 }
 
 // Close stops the memory store New created when Config.Store was nil. It
@@ -117,14 +136,16 @@ func (m *Manager) verify(ctx context.Context, r *http.Request, now time.Time, fr
 		}
 	}
 	start := max(from-firstCookie, 0)
-	for i, c := range r.CookiesNamed(m.cfg.Cookie.Name) {
-		if i == maxCandidates {
+	sc := scanCookies(r.Header, m.cfg.Cookie.Name)
+	for i := 0; i < maxCandidates; i++ {
+		v, ok := sc.next()
+		if !ok {
 			break
 		}
 		if i < start {
 			continue
 		}
-		if id, cl := m.check(ctx, c.Value, now); cl != clientNone {
+		if id, cl := m.check(ctx, v, now); cl != clientNone {
 			return id, cl, firstCookie + i
 		}
 	}
@@ -140,7 +161,7 @@ func (m *Manager) transportOf(r *http.Request, byHeader bool) transport {
 	if m.cfg.Header == "" || r.Header[m.headerKey] == nil {
 		return transportCookie
 	}
-	if byHeader || len(r.CookiesNamed(m.cfg.Cookie.Name)) == 0 {
+	if byHeader || !hasCookie(r.Header, m.cfg.Cookie.Name) {
 		return transportHeader
 	}
 	return transportCookie

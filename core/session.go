@@ -59,6 +59,7 @@ func unavailable(err error) *Session {
 // load reads the session from the store once, in the load phase. Callers
 // hold s.mu.
 func (s *Session) load(ctx context.Context) error {
+	s.resolve()
 	if s.st.load == unloaded || s.st.load == foreign {
 		if pctx, ok := s.m.startPhase(ctx, PhaseLoad); ok {
 			s.fetch(pctx)
@@ -313,6 +314,7 @@ func (s *Session) Destroy() {
 	if s.unusable != nil {
 		return
 	}
+	s.resolve()
 	st := &s.st
 	if st.key != "" && (st.load == unloaded || st.load == failed || (st.load == stored && !st.changes.regenerated)) {
 		st.retired = append(st.retired, st.key)
@@ -341,6 +343,7 @@ func (s *Session) Reload(ctx context.Context) error {
 	if s.unusable != nil {
 		return s.unusable
 	}
+	s.resolve()
 	st := &s.st
 	if u := st.changes.undo; st.changes.regenerated && u != nil {
 		st.ident, st.key = u.id, u.key

@@ -18,6 +18,9 @@ const (
 	fresh
 	// failed: the load failed; see state.loadErr.
 	failed
+	// unverified: the request's tokens are not verified yet (see
+	// Manager.lazy); the first use of the session does it.
+	unverified
 	// foreign: ExpressMigrate, and the client holds a valid Express
 	// cookie and no native token; Express's record (the migration's key) is
 	// read on first use.

@@ -65,6 +65,12 @@ func (s *Session) carryOut(ctx context.Context, now time.Time, d detachment) err
 			actx = context.WithoutCancel(pctx)
 		}
 		res := s.m.apply(actx, &p)
+		if unread && p.op == opPatch && !res.found && res.err == nil {
+			// A blind patch found no record: go on as a load would have,
+			// with the next token's session or a new one holding the keys.
+			s.missedBlind(pctx, now)
+			continue
+		}
 		// An unread session's touch found no record: the token sent first
 		// was stale; touch the live session a later token names, if any.
 		stale := unread && p.op == opTouch && !res.found && res.err == nil
@@ -97,6 +103,22 @@ func (s *Session) plan(now time.Time) plan {
 		p.refuse = s.dressExpress(&p, now)
 	}
 	return p
+}
+
+// missedBlind moves a session whose blind patch (see Key.Set) found no
+// record to the request's next live token, or to a new session with an
+// ID, keeping the keys the handler set.
+func (s *Session) missedBlind(ctx context.Context, now time.Time) {
+	if s.m.obs != nil {
+		s.m.gone(ctx, &s.st.ident, now)
+	}
+	if s.nextCandidate(ctx, now) {
+		return
+	}
+	s.st.startFreshKeepingSets(now)
+	if s.st.phase == open {
+		_ = s.ensureID() // a failure is kept, and refuses the commit
+	}
 }
 
 // nextCandidate adopts the next verified token of the request, if any.

@@ -62,8 +62,18 @@ func (k Key[T]) Lookup(s *Session) (T, bool) {
 }
 
 // Set stores v under k. The value is encoded immediately, so later changes
-// to v are not seen. Setting a key to the value it already holds is not a
-// modification: it costs no store write and sends no cookie.
+// to v are not seen. Setting a key to the value it already holds, as the
+// request read it, is not a modification: it costs no store write and
+// sends no cookie.
+//
+// Set reads the session first, so that Limits.Keys and
+// Limits.SessionBytes can be enforced on the whole record. With both of
+// them off (negative) and a store that patches natively (a Patcher: the
+// memory, Redis and PostgreSQL stores), it need not: a handler that sets
+// keys of a stored session without reading it commits them as one blind
+// patch, one store call instead of a load and a patch, and a value equal
+// to the stored one is written all the same. If that record turns out to
+// be gone, the keys start a new session, as they would have after a load.
 func (k Key[T]) Set(s *Session, v T) {
 	b, err := encode(string(k), v)
 	s.mu.Lock()
@@ -72,7 +82,7 @@ func (k Key[T]) Set(s *Session, v T) {
 		s.fail(err)
 		return
 	}
-	if !s.use() {
+	if !s.writable() {
 		return
 	}
 	if err := s.setRaw(string(k), b); err != nil {

@@ -24,6 +24,9 @@ type Manager struct {
 	// lazy: a request's tokens are verified only once its handler uses
 	// the session (see lazyVerify).
 	lazy bool
+	// blind: a handler's sets of a session it has not read are committed
+	// as one patch, without a load (see Key.Set).
+	blind bool
 }
 
 // New validates cfg and returns a Manager. Invalid configuration returns
@@ -62,7 +65,18 @@ func New(cfg Config) (*Manager, error) {
 		}
 	}
 	m.lazy = m.lazyVerify()
+	m.blind = m.blindWrites()
 	return m, nil
+}
+
+// blindWrites reports whether a handler's sets of a session it has not
+// read can be committed as one patch, without loading the record first:
+// with a store that patches natively, outside the Express modes, and when
+// Limits.Keys and Limits.SessionBytes are off, since enforcing either
+// needs the stored record.
+func (m *Manager) blindWrites() bool {
+	l := &m.cfg.Limits
+	return m.store.patcher != nil && m.cfg.Express.Mode == ExpressOff && l.Keys < 0 && l.SessionBytes < 0
 }
 
 // lazyVerify reports whether a request's tokens can wait to be verified

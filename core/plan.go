@@ -71,11 +71,13 @@ func (st *state) plan(cfg *Config, now time.Time, touchPaused bool) plan {
 	switch {
 	case st.load == foreign:
 		// An Express session a handler never used: nothing moves yet.
-	case st.load == unloaded || (st.load == stored && !st.changes.dirty()):
+	case (st.load == unloaded || st.load == stored) && !st.changes.dirty():
 		st.planTouch(&p, cfg, now, touchPaused)
 	case st.load == fresh || st.changes.regenerated || st.resave():
 		st.planSave(&p, cfg, now)
 	default:
+		// A stored session's changes, or, unloaded, the keys a handler
+		// set without reading it: a blind patch (see Key.Set).
 		p.op, p.key, p.expiry = opPatch, st.key, st.expiry(cfg, now)
 		p.patch = st.patch(p.expiry)
 		p.cookie = st.rewriteCookie(cfg, now)

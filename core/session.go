@@ -90,7 +90,8 @@ func (s *Session) fetch(ctx context.Context) {
 		case err != nil:
 			s.st.load, s.st.loadErr = failed, fmt.Errorf("%w: %w", ErrLoad, err)
 		case live:
-			s.st.load, s.st.values, s.st.owned, s.st.size = stored, rec.Values, false, -1
+			s.st.load, s.st.size = stored, -1
+			s.st.values, s.st.owned = overlay(rec.Values, s.st.values, s.st.changes.set)
 			s.st.owner = rec.Owner
 			if s.m.obs != nil {
 				s.m.store.emit(ctx, Event{Kind: EventLoaded})
@@ -105,9 +106,37 @@ func (s *Session) fetch(ctx context.Context) {
 				continue
 			}
 			// Unknown or expired: start afresh under a new ID, never the
-			// client's.
-			s.st.startFresh(now)
+			// client's, with what the request set before it read.
+			s.st.startFreshKeepingSets(now)
 		}
+	}
+}
+
+// overlay returns the loaded values with the request's blind sets (see
+// Key.Set) on top, and whether the result is a private copy.
+func overlay(loaded, pending map[string][]byte, set map[string]struct{}) (map[string][]byte, bool) {
+	if len(set) == 0 {
+		return loaded, false
+	}
+	values := maps.Clone(loaded)
+	if values == nil {
+		values = make(map[string][]byte, len(set))
+	}
+	for k := range set {
+		values[k] = pending[k]
+	}
+	return values, true
+}
+
+// startFreshKeepingSets is startFresh for a session whose record is gone:
+// the keys the request set without reading it (see Key.Set) become the
+// new session's.
+func (st *state) startFreshKeepingSets(now time.Time) {
+	values, set := st.values, st.changes.set
+	st.startFresh(now)
+	if len(set) > 0 {
+		st.values, st.owned, st.size = values, true, -1
+		st.changes.set, st.changes.del = set, make(map[string]struct{})
 	}
 }
 
@@ -137,6 +166,20 @@ func (s *Session) ready() error {
 		return s.unusable
 	}
 	return s.load(s.req.Context())
+}
+
+// writable is use for Set: a stored session the request has not read
+// stays unread when the store patches natively, and its sets are
+// committed as a blind patch (see Key.Set). Callers hold s.mu.
+func (s *Session) writable() bool {
+	if s.unusable == nil && s.m.blind {
+		s.resolve()
+		if s.st.load == unloaded {
+			s.st.used = used
+			return true
+		}
+	}
+	return s.use()
 }
 
 // use is ready for operations whose failure is sticky: the error is kept

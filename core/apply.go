@@ -58,14 +58,9 @@ func (s *Session) carryOut(ctx context.Context, now time.Time, d detachment) err
 		if !inPhase && p.touchesStore() {
 			pctx, inPhase = s.m.startPhase(ctx, PhaseCommit)
 		}
-		actx := pctx
-		if d == detached && p.touchesStore() {
-			// Built only when a store call is made, so a request with
-			// nothing to commit pays nothing for it.
-			actx = context.WithoutCancel(pctx)
-		}
-		res := s.m.apply(actx, &p)
-		if unread && p.op == opPatch && !res.found && res.err == nil {
+		res := s.m.apply(applyContext(pctx, &p, d), &p)
+		missed := unread && !res.found && res.err == nil
+		if missed && p.op == opPatch {
 			// A blind patch found no record: go on as a load would have,
 			// with the next token's session or a new one holding the keys.
 			s.missedBlind(pctx, now)
@@ -73,7 +68,7 @@ func (s *Session) carryOut(ctx context.Context, now time.Time, d detachment) err
 		}
 		// An unread session's touch found no record: the token sent first
 		// was stale; touch the live session a later token names, if any.
-		stale := unread && p.op == opTouch && !res.found && res.err == nil
+		stale := missed && p.op == opTouch
 		if stale && s.m.obs != nil {
 			s.m.gone(pctx, &s.st.ident, now)
 		}
@@ -89,6 +84,16 @@ func (s *Session) carryOut(ctx context.Context, now time.Time, d detachment) err
 		}
 		return err
 	}
+}
+
+// applyContext is the context p's store calls get: detached ones drop
+// the request's cancellation. It is built only when a store call is made,
+// so a request with nothing to commit pays nothing for it.
+func applyContext(ctx context.Context, p *plan, d detachment) context.Context {
+	if d == detached && p.touchesStore() {
+		return context.WithoutCancel(ctx)
+	}
+	return ctx
 }
 
 // plan plans one commit of the session, in Express's terms in

@@ -18,10 +18,10 @@
 //
 // # Capabilities
 //
-//   - Patch: yes, atomic. One Lua script sets and deletes single fields of
-//     an existing session, so concurrent requests on one session that
-//     change different keys never lose each other's writes.
-//   - Touch: yes. One script moves the expiry of an existing session.
+//   - Patch: yes, atomic. One MULTI/EXEC, no script, sets and deletes
+//     single fields of an existing session, so concurrent requests on one
+//     session that change different keys never lose each other's writes.
+//   - Touch: yes. One MULTI/EXEC moves the expiry of an existing session.
 //   - Pop: yes, atomic. One script reads and deletes one field (HGET and
 //     HDEL) of an existing session, so of concurrent requests popping one
 //     flash message exactly one sees it.
@@ -36,10 +36,61 @@
 //     ContextTimeoutEnabled). Redis 7.0 or later.
 //
 // Every operation but Range, Count and Owned is one round trip on one
-// Redis key (plus one the first time a Redis server runs each script, to
-// load it), except that a Save or Delete involving an owner then makes a
-// second round trip to the owner's index. Load, Patch, Touch and Pop cost
-// the same commands whether or not the session has an owner.
+// Redis key, except as listed below. Per call, with the commands Redis
+// runs:
+//
+//   - Load: one plain HGETALL, no script: the hash carries its own expiry
+//     (see "Layout"). A record saved by a version before layout "2" and
+//     not written since, or one whose expiry field says it has expired,
+//     costs a second round trip, PEXPIRETIME, since only its TTL knows its
+//     expiry.
+//   - Patch: one MULTI/EXEC of HEXISTS and PEXPIRETIME (the state before
+//     the write, read at the same instant), HSET, HDEL when the patch
+//     deletes, and PEXPIREAT (PERSIST for a zero expiry); a patch of over
+//     1000 values splits HSET and HDEL into several commands. Touch: the
+//     same without HDEL.
+//   - Pop: one script (EVALSHA), since it must not write anything unless
+//     the value is there. Save and Delete: one script each, which returns
+//     the previous owner, plus the owner index round trip below.
+//
+// The scripts cost one more round trip the first time a Redis server runs
+// each, to load it. Load, Patch, Touch and Pop cost the same commands
+// whether or not the session has an owner.
+//
+// # Patch and Touch of a missing session
+//
+// A transaction cannot make its writes depend on its reads, so a Patch or
+// Touch of a session that is missing, or has expired by the application's
+// clock while Redis, whose clock may lag, still holds it, writes anyway;
+// its own reads then show that, it reports found false and, in a second
+// round trip, takes the write back with a small script: the key of a
+// missing session is deleted if it still lacks the marker, that of an
+// expired one if its expiry field is still the one just written. Neither
+// ever creates or revives a record for good, and neither deletes one a
+// Save has written since. What remains:
+//
+//   - Between the transaction and the delete (one round trip), the key of
+//     a missing session exists without the marker: Load, Range, Pop and
+//     Owned never take it for a session, but Count, which counts keys,
+//     includes it.
+//   - In that same window, a session that had expired by the application's
+//     clock reads as live again, with the new expiry, to a concurrent
+//     Load or Range.
+//   - If the delete fails (it runs on a context of its own, two tries of
+//     two seconds each, and Patch or Touch then returns its error) or the
+//     process dies before it, the leftover stays until the expiry just
+//     written (for ever with a zero one): a missing session's leftover is
+//     counted by Count and nothing else; an expired session stays revived.
+//   - A Save racing the take-back of an expired session with exactly the
+//     same expiry, to the millisecond, is deleted by it. The manager saves
+//     a fresh ID rather than an expired one, so this takes a direct
+//     caller.
+//
+// The manager loads a session before it patches or touches it, so these
+// paths run only when the session is deleted or expires during a request.
+// A key under Prefix that is not a hash is not the store's: Patch and
+// Touch fail on it with WRONGTYPE, but their PEXPIREAT still moves its
+// TTL.
 //
 // # Deadlines
 //
@@ -59,9 +110,27 @@
 // A session is a Redis hash under Options.Prefix followed by the session's
 // store key (the SHA-256 of its ID, so a dump of Redis yields no usable
 // cookie). Each session value is the field "v:" followed by the value's
-// key, holding the value's JSON; the field "m" holds the layout version,
-// "1", and keeps a session with no values in existence. The hash's TTL is
-// set with PEXPIREAT to the session's expiry.
+// key, holding the value's JSON. The field "m", the marker, makes the
+// hash a record (a hash without it reads as absent to every operation)
+// and keeps a session with no values in existence; it holds the layout
+// version of the Save that wrote it. The field "e" holds the session's
+// expiry in Unix milliseconds ("0" for none), and the hash's TTL is set
+// with PEXPIREAT to the same instant: Redis deletes the key, and Load
+// judges the expiry by the application's clock from "e" alone, one
+// command.
+//
+// Layout "2", written by this version's Save, has "e". Layout "1",
+// written by earlier versions, has no "e": Load reads its expiry from the
+// TTL in a second round trip, and the first Patch or Touch of it writes
+// "e" (the marker stays "1", since a Patch never writes the marker), so
+// rolling deploys keep every session. Earlier versions read layout "2" as
+// their own, ignoring "e"; but their Patch and Touch move the TTL without
+// moving "e", so while they still run, a session they last touched may
+// carry an "e" older than its TTL. Load and Range then read the TTL
+// (the second round trip) once "e" has passed, so they never lose such a
+// session, but may report an Expiry earlier than the TTL while "e" has
+// not; and a record saved with no expiry that an earlier version then
+// gave one reads as having none.
 //
 // An owned session (core.Record.Owner) also has the fields "o:id" (the
 // owner ID), "o:c" (Owner.Created, in Unix microseconds, so that logins
@@ -70,7 +139,10 @@
 // "o:ip" (UserAgent and IP),
 // and "o:g", a random generation each Save writes afresh. No value's field
 // can collide with them, since every value's starts with "v:". A record
-// without them, such as one written before owners existed, is unowned.
+// without "o:id", such as one written before owners existed, is unowned,
+// whatever else it has: every Patch and Touch writes "o:s" (the
+// transaction cannot tell whether the session is owned), and readers
+// ignore it without "o:id".
 //
 // Owner's index is a Redis hash under Options.Prefix followed by "owner:"
 // and the hex SHA-256 of the owner ID, so no key names a user; Range and
@@ -96,9 +168,10 @@
 //   - Delete of an owned session: two round trips. The script that deletes
 //     the hash returns its owner, then the entry goes. An unowned
 //     session's Delete makes one.
-//   - Load, Patch, Touch, Pop: unchanged, one script, one round trip. Patch,
-//     Touch and a Pop that removes a value set Owner.Seen to the
-//     application's clock inside that script (one HSET more within it).
+//   - Load, Patch, Touch, Pop: unchanged, one round trip each. Patch and
+//     Touch set Owner.Seen to the application's clock in the HSET they
+//     make anyway, for every session; a Pop that removes a value sets it
+//     inside its script (one HSET more within it), for owned ones only.
 //
 // TTL: an index lives at least until the latest Owner.Ends (or expiry, if
 // later) of the sessions saved into it; each Save only ever extends it

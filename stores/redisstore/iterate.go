@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -20,27 +21,19 @@ const scanCount = 500
 // caller under a key of another length is not visited. It walks them with SCAN
 // (never KEYS, so Redis is not blocked), on every master of a cluster or
 // every live shard of a ring, and loads each page of keys in one pipelined
-// round trip. Records that expire or are deleted during the walk are
+// round trip of HGETALLs (plus one of PEXPIRETIMEs for records written
+// by a version older than layout "2", see Load). Records that expire or are deleted during the walk are
 // skipped. As SCAN guarantees, a record present for the whole walk is
 // visited; if Redis resizes its key table meanwhile, one may be visited
 // twice.
 func (s *Store) Range(ctx context.Context, fn func(key string, rec core.Record) bool) error {
 	err := s.scan(ctx, func(keys []string) (bool, error) {
-		cmds := make([]*redis.Cmd, len(keys))
-		// Exec's error repeats the first command's, including redis.Nil
-		// for a key gone since SCAN; each command is checked below.
-		_, _ = s.client.Pipelined(ctx, func(p redis.Pipeliner) error {
-			for i, k := range keys {
-				cmds[i] = loadScript.Eval(ctx, p, []string{k})
-			}
-			return nil
-		})
-		for i, cmd := range cmds {
-			rec, found, err := decodeReply(cmd.Result())
-			if err != nil {
-				return false, err
-			}
-			if found && !fn(strings.TrimPrefix(keys[i], s.prefix), rec) {
+		recs, err := s.loadPage(ctx, keys, time.Now())
+		if err != nil {
+			return false, err
+		}
+		for i, rec := range recs {
+			if rec != nil && !fn(strings.TrimPrefix(keys[i], s.prefix), *rec) {
 				return false, nil
 			}
 		}
@@ -48,6 +41,71 @@ func (s *Store) Range(ctx context.Context, fn func(key string, rec core.Record) 
 	})
 	if err != nil {
 		return fmt.Errorf("redisstore: range: %w", err)
+	}
+	return nil
+}
+
+// loadPage loads the records under the Redis keys of one SCAN page, nil
+// for each that is gone or not live by the application's clock now, as
+// Load does: one pipelined round trip of HGETALLs, and a second of
+// PEXPIRETIMEs only for the records whose expiry only the TTL knows.
+func (s *Store) loadPage(ctx context.Context, keys []string, now time.Time) ([]*core.Record, error) {
+	hashes := make([]*redis.MapStringStringCmd, len(keys))
+	// Exec's error repeats the first failed command's; each is checked below.
+	_, _ = s.client.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, k := range keys {
+			hashes[i] = p.HGetAll(ctx, k)
+		}
+		return nil
+	})
+	recs := make([]*core.Record, len(keys))
+	unknown := make([]*loaded, len(keys))
+	pending := false
+	for i, cmd := range hashes {
+		fields, err := cmd.Result()
+		if err != nil {
+			return nil, err
+		}
+		rec, state, err := decodeHash(fields, now)
+		if err != nil {
+			return nil, err
+		}
+		switch state {
+		case alive:
+			recs[i] = &rec.Record
+		case ttlUnknown:
+			unknown[i], pending = &rec, true
+		}
+	}
+	if !pending {
+		return recs, nil
+	}
+	return recs, s.settleTTLs(ctx, keys, unknown, recs, now)
+}
+
+// settleTTLs reads the PEXPIRETIME of each key whose record is in unknown,
+// in one pipelined round trip, and puts each that is live into recs.
+func (s *Store) settleTTLs(ctx context.Context, keys []string, unknown []*loaded, recs []*core.Record, now time.Time) error {
+	ttls := make([]*redis.Cmd, len(keys))
+	_, _ = s.client.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, rec := range unknown {
+			if rec != nil {
+				ttls[i] = p.Do(ctx, "pexpiretime", keys[i])
+			}
+		}
+		return nil
+	})
+	for i, rec := range unknown {
+		if rec == nil {
+			continue
+		}
+		at, err := ttls[i].Int64()
+		if err != nil {
+			return err
+		}
+		if rec.withTTL(at, now) == alive {
+			recs[i] = &rec.Record
+		}
 	}
 	return nil
 }

@@ -2,74 +2,110 @@ package redisstore
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
-
-	"github.com/redis/go-redis/v9"
 
 	"github.com/sessionkit/sessionkit/core"
 )
 
-// Load implements core.Store in one round trip (two the first time a Redis
-// server runs the script). A record whose expiry has passed, by Redis's
-// clock or the application's, is reported as not found.
+// Load implements core.Store with one plain HGETALL: the hash carries its
+// own expiry (expiryField), so no script and no second command is needed.
+// A hash without the marker is no record, and one whose expiry has
+// passed by the application's clock is reported as not found even while
+// Redis, whose clock may lag, still holds it.
+//
+// Only a record without a current expiry field, one saved by a version
+// of this package older than layout "2" and not written since, or one
+// whose field says it has expired, costs a second round trip, PEXPIRETIME,
+// to read the TTL Redis holds: an older version's Patch or Touch moves
+// the TTL but not the field, so during a rolling deploy the TTL is the
+// truth.
 func (s *Store) Load(ctx context.Context, key string) (core.Record, bool, error) {
+	return s.load(ctx, key, time.Now())
+}
+
+// load is Load with the application's clock reading now.
+func (s *Store) load(ctx context.Context, key string, now time.Time) (core.Record, bool, error) {
 	if err := ctx.Err(); err != nil {
 		return core.Record{}, false, fmt.Errorf("redisstore: load: %w", err)
 	}
-	rec, found, err := decodeReply(loadScript.Run(ctx, s.client, []string{s.redisKey(key)}).Result())
+	rk := s.redisKey(key)
+	fields, err := s.client.HGetAll(ctx, rk).Result()
 	if err != nil {
 		return core.Record{}, false, fmt.Errorf("redisstore: load: %w", err)
 	}
-	return rec, found, nil
-}
-
-// decodeReply interprets one reply of loadScript.
-func decodeReply(res any, err error) (core.Record, bool, error) {
-	if errors.Is(err, redis.Nil) {
-		return core.Record{}, false, nil
-	}
+	rec, state, err := decodeHash(fields, now)
 	if err != nil {
-		return core.Record{}, false, err
+		return core.Record{}, false, fmt.Errorf("redisstore: load: %w", err)
 	}
-	rec, err := decodeLoad(res)
-	if err != nil {
-		return core.Record{}, false, err
-	}
-	if expired(rec.Expiry, time.Now()) {
-		return core.Record{}, false, nil
-	}
-	return rec, true, nil
-}
-
-// decodeLoad turns loadScript's {PEXPIRETIME, HGETALL} reply into a
-// Record, with its Owner. Fields outside the layout are ignored.
-func decodeLoad(res any) (core.Record, error) {
-	parts, ok := res.([]any)
-	if !ok || len(parts) != 2 {
-		return core.Record{}, fmt.Errorf("unexpected reply %T", res)
-	}
-	ms, ok := parts[0].(int64)
-	if !ok {
-		return core.Record{}, fmt.Errorf("unexpected expiry %T", parts[0])
-	}
-	fields, ok := parts[1].([]any)
-	if !ok || len(fields)%2 != 0 {
-		return core.Record{}, fmt.Errorf("unexpected fields %T", parts[1])
-	}
-	rec := core.Record{Values: make(map[string][]byte, len(fields)/2)}
-	if ms > 0 { // -1: no TTL
-		rec.Expiry = time.UnixMilli(ms)
-	}
-	var owner [len(ownerFields)]string
-	for i := 0; i < len(fields); i += 2 {
-		f, ok1 := fields[i].(string)
-		v, ok2 := fields[i+1].(string)
-		if !ok1 || !ok2 {
-			return core.Record{}, fmt.Errorf("unexpected field %T=%T", fields[i], fields[i+1])
+	if state == ttlUnknown {
+		at, err := s.client.Do(ctx, "pexpiretime", rk).Int64()
+		if err != nil {
+			return core.Record{}, false, fmt.Errorf("redisstore: load: %w", err)
 		}
+		state = rec.withTTL(at, now)
+	}
+	return rec.Record, state == alive, nil
+}
+
+// liveness is what a hash read says about its record.
+type liveness int
+
+const (
+	absent     liveness = iota // no record, or one expired by the application's clock
+	alive                      // a record whose expiry has not passed
+	ttlUnknown                 // a record whose expiry only the key's TTL knows
+	stale                      // a record expired by the application's clock that Redis still holds
+)
+
+// loaded is a decoded record, before its liveness is settled.
+type loaded struct{ core.Record }
+
+// withTTL settles the liveness of a ttlUnknown record from at, the key's
+// PEXPIRETIME read after the hash (-2: gone since, -1: no TTL), and sets
+// its Expiry to match.
+func (r *loaded) withTTL(at int64, now time.Time) liveness {
+	switch {
+	case at == -2:
+		return absent
+	case at < 0:
+		r.Expiry = time.Time{}
+		return alive
+	}
+	r.Expiry = time.UnixMilli(at)
+	if expired(r.Expiry, now) {
+		return absent
+	}
+	return alive
+}
+
+// decodeHash turns a session's fields, as HGETALL returns them, into a
+// Record with its Owner, and says whether it is live by the application's
+// clock now. Fields outside the layout are ignored; "o:s" without "o:id"
+// (written by every Patch and Touch, owned or not) reads as no owner.
+func decodeHash(fields map[string]string, now time.Time) (loaded, liveness, error) {
+	if _, ok := fields[markerField]; !ok {
+		// Missing, or the leftover of a Patch or Touch of a missing key.
+		return loaded{}, absent, nil
+	}
+	state := ttlUnknown
+	var expiry time.Time
+	if e, ok := fields[expiryField]; ok {
+		ms, err := strconv.ParseInt(e, 10, 64)
+		switch {
+		case err != nil:
+			// Not ours to interpret; the TTL decides.
+		case ms == 0:
+			state = alive
+		case !expired(time.UnixMilli(ms), now):
+			state, expiry = alive, time.UnixMilli(ms)
+		}
+	}
+	rec := loaded{core.Record{Values: make(map[string][]byte, len(fields)), Expiry: expiry}}
+	var owner [len(ownerFields)]string
+	for f, v := range fields {
 		if k, ok := strings.CutPrefix(f, valuePrefix); ok {
 			rec.Values[k] = []byte(v)
 		} else if j, ok := ownerFieldIndex[f]; ok {
@@ -78,7 +114,7 @@ func decodeLoad(res any) (core.Record, error) {
 	}
 	var err error
 	if rec.Owner, err = decodeOwner(owner); err != nil {
-		return core.Record{}, err
+		return loaded{}, absent, err
 	}
-	return rec, nil
+	return rec, state, nil
 }

@@ -73,7 +73,7 @@ func TestOwnerIndexLayout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if fields["o:id"] != owner || fields["o:g"] == "" || fields["m"] != "1" {
+	if fields["o:id"] != owner || fields["o:g"] == "" || fields["m"] != "2" {
 		t.Errorf("session hash = %v; want o:id = the owner, a generation o:g and the marker", fields)
 	}
 	index := indexKey(prefix, owner)

@@ -9,17 +9,19 @@ import "github.com/redis/go-redis/v9"
 // HSET and HDEL in chunks because Lua's unpack is limited to a few thousand
 // values.
 
-// luaLive defines live, which reports whether KEYS[1] exists and has not
-// expired by now, the application's clock in Unix milliseconds, as Load
-// judges it: Redis keeps a key until its own clock passes the expiry, so
-// without the check a write could revive, or a pop read, a session Load
-// already reports gone.
+// luaLive defines live, which reports whether KEYS[1] is a record (it
+// has the marker) that has not expired by now, the application's clock
+// in Unix milliseconds, as Load judges it: Redis keeps a key until its
+// own clock passes the expiry, so without the check a pop could read a
+// session Load already reports gone. It reads the TTL rather than the
+// expiry field, which an older version's Touch leaves behind.
 //
 // It also defines seen, which sets the owner's Seen field of an owned
-// KEYS[1] to now: the write that a Patch, Touch or Pop already makes
-// carries it, so an owned session costs no extra command.
+// KEYS[1] to now: the write that a Pop already makes carries it, so an
+// owned session costs no extra command.
 const luaLive = `
 local function live(now)
+  if redis.call('HEXISTS', KEYS[1], '` + markerField + `') == 0 then return false end
   local at = redis.call('PEXPIRETIME', KEYS[1])
   return at == -1 or at > tonumber(now)
 end
@@ -30,9 +32,9 @@ local function seen(now)
 end
 `
 
-// luaSetExpiry adds setexpiry, which sets KEYS[1]'s TTL to ARGV[1] (a
+// luaSetExpiry defines setexpiry, which sets KEYS[1]'s TTL to ARGV[1] (a
 // timestamp in the past makes Redis delete the key), and chunked.
-const luaSetExpiry = luaLive + `
+const luaSetExpiry = `
 local function setexpiry()
   if ARGV[1] == '0' then
     redis.call('PERSIST', KEYS[1])
@@ -47,15 +49,6 @@ local function chunked(cmd, from, to)
 end
 `
 
-// loadScript returns false for a missing key, otherwise
-// {PEXPIRETIME, HGETALL}. Redis evaluates a script at one frozen instant,
-// so an expired key is never half-read.
-var loadScript = redis.NewScript(`
-local v = redis.call('HGETALL', KEYS[1])
-if #v == 0 then return false end
-return {redis.call('PEXPIRETIME', KEYS[1]), v}
-`)
-
 // luaPrevOwner defines prevowner, which returns KEYS[1]'s owner ID and
 // generation, {false, false} for an unowned or missing session (or a key
 // that is not a hash), for the index entry a rewrite or delete leaves.
@@ -66,13 +59,14 @@ local function prevowner()
 end
 `
 
-// saveScript replaces KEYS[1] with the marker plus the field/value pairs in
-// ARGV[2..], which include the owner fields of an owned record. It returns
+// saveScript replaces KEYS[1] with the marker, the expiry field (ARGV[1])
+// and the field/value pairs in ARGV[2..], which include the owner fields
+// of an owned record. It returns
 // the replaced record's {owner ID, generation} (see prevowner).
 var saveScript = redis.NewScript(luaSetExpiry + luaPrevOwner + `
 local prev = prevowner()
 redis.call('DEL', KEYS[1])
-redis.call('HSET', KEYS[1], '` + markerField + `', '` + layoutVersion + `')
+redis.call('HSET', KEYS[1], '` + markerField + `', '` + layoutVersion + `', '` + expiryField + `', ARGV[1])
 chunked('HSET', 2, #ARGV)
 setexpiry()
 return prev
@@ -86,27 +80,20 @@ redis.call('DEL', KEYS[1])
 return prev
 `)
 
-// patchScript changes a live KEYS[1] only. ARGV[2] is the application's
-// clock (see live) and the owner's Seen of an owned session, ARGV[3] the number n of fields to delete,
-// ARGV[4..3+n] those fields, and the rest field/value pairs to set. Sets go
-// first so a field in both lists ends up deleted, as in core.MemoryStore.
-var patchScript = redis.NewScript(luaSetExpiry + `
-if not live(ARGV[2]) then return 0 end
-local first = 4 + tonumber(ARGV[3])
-chunked('HSET', first, #ARGV)
-chunked('HDEL', 4, first - 1)
-seen(ARGV[2])
-setexpiry()
-return 1
-`)
-
-// touchScript moves the expiry of a live KEYS[1] only. ARGV[2] is the
-// application's clock (see live) and the owner's Seen of an owned session.
-var touchScript = redis.NewScript(luaSetExpiry + `
-if not live(ARGV[2]) then return 0 end
-seen(ARGV[2])
-setexpiry()
-return 1
+// undoScript takes back the writes of a Patch or Touch whose transaction
+// found no live record under KEYS[1]. ARGV[1] says what it found:
+// "absent", no record, so the key is deleted only while it still lacks
+// the marker (a Save since has written one, and stays); "expired", a
+// record expired by the application's clock, so the key is deleted only
+// while its expiry field is still ARGV[2], the one the Patch or Touch
+// wrote (a Save since has written its own).
+var undoScript = redis.NewScript(`
+if ARGV[1] == 'absent' then
+  if redis.call('HEXISTS', KEYS[1], '` + markerField + `') == 1 then return 0 end
+elseif redis.call('HGET', KEYS[1], '` + expiryField + `') ~= ARGV[2] then
+  return 0
+end
+return redis.call('DEL', KEYS[1])
 `)
 
 // popScript removes the field ARGV[2] of a live KEYS[1] and returns its

@@ -116,7 +116,7 @@ func forEachNode(ctx context.Context, client redis.UniversalClient, fn func(cont
 
 // requireBinaries skips t (fails it under CI=true) unless redis-server and
 // redis-cli are on PATH.
-func requireBinaries(t *testing.T) {
+func requireBinaries(t testing.TB) {
 	t.Helper()
 	for _, bin := range []string{"redis-server", "redis-cli"} {
 		_, err := exec.LookPath(bin)
@@ -126,7 +126,7 @@ func requireBinaries(t *testing.T) {
 
 // freePort returns a loopback port that, like port+10000 (the cluster bus),
 // nothing listens on right now.
-func freePort(t *testing.T) int {
+func freePort(t testing.TB) int {
 	t.Helper()
 	for range 50 {
 		l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -158,7 +158,7 @@ type server struct {
 
 // startServer runs redis-server on 127.0.0.1:port with its files in dir and
 // waits until it answers PING. The process is killed when t ends.
-func startServer(t *testing.T, port int, dir string, args ...string) *server {
+func startServer(t testing.TB, port int, dir string, args ...string) *server {
 	t.Helper()
 	p := strconv.Itoa(port)
 	args = append([]string{"--port", p, "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--daemonize", "no"}, args...)

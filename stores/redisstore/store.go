@@ -17,15 +17,24 @@ import (
 const DefaultPrefix = "sessionkit:"
 
 // Hash layout. Every session value lives in the field valuePrefix+key, so
-// no session key, not even "", can collide with markerField or the owner
-// fields, none of which starts with valuePrefix. The marker keeps a
-// session with no values alive: Redis deletes a hash whose last field
-// goes. Its value is the layout version; the owner fields were added
-// without a new version, since a record without them reads as unowned.
+// no session key, not even "", can collide with markerField, expiryField
+// or the owner fields, none of which starts with valuePrefix. The marker
+// makes a hash a record, and keeps a session with no values alive: Redis
+// deletes a hash whose last field goes. Its value is the layout version
+// of the Save that wrote it: "1" before expiryField existed, "2" since;
+// the owner fields were added without a new version, since a record
+// without them reads as unowned. A Patch or Touch never writes the
+// marker (so that one of a missing key leaves no record behind), but
+// gives a "1" record the expiry field, so a record's version says only
+// that the field is there since its Save.
 const (
 	valuePrefix   = "v:"
 	markerField   = "m"
-	layoutVersion = "1"
+	layoutVersion = "2"
+	// expiryField holds the record's expiry in Unix milliseconds, "0"
+	// for none, the same instant as the key's TTL, so that Load needs one
+	// HGETALL and no PEXPIRETIME.
+	expiryField = "e"
 )
 
 // Options configures New. The zero value is ready to use.
@@ -59,8 +68,10 @@ type Options struct {
 // TTL. Expiries are absolute instants, so the clocks of the application
 // servers and of Redis must agree (run NTP): Redis drops a record when its
 // own clock passes the expiry, and Load, Patch, Touch and Pop treat a
-// record as gone when the application's clock does, so a write never
-// revives, and a pop never reads, a session Load has reported gone.
+// record as gone when the application's clock does, so a pop never reads,
+// and a write never revives for good, a session Load has reported gone
+// (see the package doc's "Patch and Touch of a missing session" for the
+// one round trip in which a write of one can be seen).
 //
 // Store requires Redis 7.0 or later (PEXPIRETIME). It is safe for
 // concurrent use.
@@ -145,7 +156,8 @@ func (s *Store) Close() error { return nil }
 
 func (s *Store) redisKey(key string) string { return s.prefix + key }
 
-// expiryArg encodes an expiry for the scripts as Unix milliseconds: "0"
+// expiryArg encodes an expiry for expiryField, PEXPIREAT and the scripts
+// as Unix milliseconds: "0"
 // for no expiry, and at least "1" (long past) for a set one, so 0 stays
 // unambiguous.
 func expiryArg(t time.Time) string {

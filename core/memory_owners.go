@@ -102,11 +102,11 @@ func (s *MemoryStore) ownedRecord(key, owner string, now time.Time) (OwnedRecord
 		// The entry went with a Delete or a Save to another owner,
 		// which already dropped it; nothing to do.
 		return OwnedRecord{}, false
-	case !live(r, now):
+	case !r.live(now):
 		s.reindex(key, r.owner, nil)
 		delete(sh.recs, key)
 		s.n.Add(-1)
 		return OwnedRecord{}, false
 	}
-	return OwnedRecord{Key: key, Expiry: r.expiry, Owner: *r.owner}, true
+	return OwnedRecord{Key: key, Expiry: r.expiryTime(), Owner: *r.owner}, true
 }

@@ -27,9 +27,14 @@
 // # How a request flows
 //
 // The middleware verifies the cookie (HMAC-SHA256 over the session ID and
-// its timestamps) without touching the store. The store is read the first
-// time the handler uses the session, so requests that never do cost no store
-// operation. Just before the response headers are written, the session
+// its timestamps) without touching the store, and when an unused session
+// can need nothing from its token (no idle timeout, Rolling,
+// SaveUninitialized, Header, Observer or Express mode, and one secret) it
+// waits until the handler first uses the session, so a request that never
+// does verifies nothing. The store is read the first time the handler uses
+// the session, so requests that never do cost no store operation; with
+// Limits.Keys and Limits.SessionBytes off, a handler that only sets keys
+// writes them without reading (see Key.Set). Just before the response headers are written, the session
 // commits: modified keys are written (as an atomic per-key Patch when the
 // store supports it), an unmodified session is at most touched, and the
 // cookie is set. A forged, truncated or expired cookie is treated as absent

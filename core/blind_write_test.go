@@ -151,3 +151,25 @@ func TestConcurrentBlindSetsLoseNothing(t *testing.T) {
 		t.Errorf("the session holds %d keys; want %d: every concurrent set kept", got, n+1)
 	}
 }
+
+func TestSetAfterABlindSaveWritesAgain(t *testing.T) {
+	t.Parallel()
+	st, m := withStore(t, newMeteredStore(t), core.Config{Limits: noWholeRecordLimits})
+	ck, id := login(t, m, "v")
+	resp := serve(m.Handler(handlerFunc(func(_ http.ResponseWriter, r *http.Request, s *core.Session) {
+		keyK.Set(s, "mine")
+		if err := s.Save(r.Context()); err != nil {
+			t.Errorf("Save: %v", err)
+		}
+		rec, _ := st.Record(t, m, id)
+		rec.Values = map[string][]byte{"k": []byte(`"theirs"`)} // another request's write
+		st.Put(t, m, id, rec)
+		keyK.Set(s, "mine") // the request never read "theirs": this is a change
+	})), get("/", ck))
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("status = %d", resp.StatusCode)
+	}
+	if rec, _ := st.Record(t, m, id); string(rec.Values["k"]) != `"mine"` {
+		t.Errorf("stored k = %s; want the request's last Set, \"mine\"", rec.Values["k"])
+	}
+}

@@ -7,7 +7,9 @@ import (
 )
 
 // maxRequestCookies is net/http's default cap on the cookies of a request:
-// past it, Request.Cookies reads none, and neither does cookieScan.
+// past it, Request.Cookies reads none, and neither does cookieScan. (The
+// GODEBUG setting httpcookiemaxnum, which moves net/http's cap, does not
+// move this one.)
 const maxRequestCookies = 3000
 
 // cookieScan yields the values of one cookie name in a request's Cookie

@@ -250,8 +250,13 @@ func (st *state) settle(p *plan, res outcome, now time.Time) (notice, error) {
 	st.changes.ownerUndo = nil
 	clear(st.changes.set)
 	clear(st.changes.del)
-	if p.op == opSave {
+	switch {
+	case p.op == opSave:
 		st.load, st.owner = stored, p.owner
+	case st.load == unloaded:
+		// A blind patch: what it wrote is the store's now, and the next
+		// read loads the record afresh.
+		st.values, st.owned, st.size = nil, false, 0
 	}
 	if st.phase == sealed {
 		st.cookie = cookieKeep // the headers are gone
